@@ -1,0 +1,15 @@
+"""``flask`` command groups: rubrics, users, reviews, demo."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from inspect_app.cli.demo import demo
+    from inspect_app.cli.reviews import reviews
+    from inspect_app.cli.rubrics import rubrics
+    from inspect_app.cli.users import users
+
+    for group in (rubrics, users, reviews, demo):
+        app.cli.add_command(group)

@@ -1,0 +1,46 @@
+"""Wiring of the web layer: blueprints, sign-in, security headers, error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, send_from_directory
+
+from inspect_app.config import PROJECT_ROOT
+from inspect_app.domain.inspectorates import Inspectorate
+from inspect_app.domain.phases import PHASE_ORDER
+from inspect_app.extensions import db, login_manager
+from inspect_app.web import errors, security
+
+
+def init_app(app: Flask) -> None:
+    from inspect_app.admin.routes import bp as admin_bp
+    from inspect_app.auth.routes import bp as auth_bp
+    from inspect_app.dashboard.routes import bp as dashboard_bp
+    from inspect_app.reviews.routes import bp as reviews_bp
+    from inspect_app.rubric_browser.routes import bp as rubrics_bp
+
+    for blueprint in (auth_bp, dashboard_bp, reviews_bp, rubrics_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    security.init_app(app)
+    errors.init_app(app)
+
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from inspect_app.models import User
+
+        return db.session.get(User, int(user_id))
+
+    assets_dir = PROJECT_ROOT / "static" / "govuk" / "assets"
+
+    @app.get("/assets/<path:filename>")
+    def govuk_assets(filename: str):
+        """GOV.UK Frontend's stylesheet refers to its fonts and images under /assets/."""
+        return send_from_directory(assets_dir, filename, max_age=31536000)
+
+    app.jinja_env.globals.update(phase_order=PHASE_ORDER)
+    app.jinja_env.filters["inspectorate_label"] = lambda code: Inspectorate(code).label

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, send_from_directory
+from govuk_frontend_wtf.main import WTFormsHelpers
 
 from inspect_app.config import PROJECT_ROOT
 from inspect_app.domain.inspectorates import Inspectorate
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (auth_bp, dashboard_bp, reviews_bp, rubrics_bp, admin_bp):
         app.register_blueprint(blueprint)
 
+    WTFormsHelpers(app)  # wtforms_errors() for the GOV.UK error summary
     security.init_app(app)
     errors.init_app(app)
 

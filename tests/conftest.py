@@ -66,8 +66,18 @@ def session(app: Flask):
     return db.session
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, with its own database session and ``g``,
+    as in production, rather than sharing the test's context."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

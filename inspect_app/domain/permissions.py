@@ -106,3 +106,87 @@ class Access:
     @property
     def can_declare_interests(self) -> bool:
         return self.is_team_member
+
+    # --- Joint grading, reconciliation and moderation ---------------------------------------
+
+    @property
+    def is_grader(self) -> bool:
+        """An inspector who grades on this review: the lead or an inspector, not a report author."""
+        return self.user_kind is UserKind.INSPECTOR and self.role in (
+            ReviewRole.LEAD_INSPECTOR,
+            ReviewRole.INSPECTOR,
+        )
+
+    @property
+    def grading_is_open(self) -> bool:
+        """Grades are given and revised in analysis and fieldwork; moderation closes them."""
+        return self.review_phase in (Phase.ANALYSIS, Phase.FIELDWORK)
+
+    @property
+    def can_grade(self) -> bool:
+        return self.is_grader and self.grading_is_open
+
+    def can_grade_judgement(
+        self,
+        area_id: int,
+        *,
+        assigned_area_ids: frozenset[int] | set[int],
+        may_grade_any: bool,
+        has_conflict: bool,
+    ) -> bool:
+        """May this user grade a judgement (a key judgement or the area itself) of ``area_id``?
+
+        Members grade the areas assigned to them; the lead inspector may grade any judgement
+        and may allow a member to grade beyond their areas. A declared conflict rules it out.
+        """
+        if not self.can_grade or has_conflict:
+            return False
+        return self.is_lead or may_grade_any or area_id in assigned_area_ids
+
+    @property
+    def can_see_grading(self) -> bool:
+        """The "my judgements to grade" pages."""
+        return self.is_grader
+
+    @property
+    def grades_are_unblinded(self) -> bool:
+        """From moderation on, the team sees every grade."""
+        return self.review_phase.is_at_least(Phase.MODERATION)
+
+    def can_see_others_grades(self, *, has_own_grade: bool) -> bool:
+        """Blind grading: the team's grades for a judgement are shown to a team inspector only
+        once they have submitted their own grade for it, or once the review reaches moderation.
+        Authority users and administrators never see provisional grades."""
+        return self.can_see_provisional_grades and (has_own_grade or self.grades_are_unblinded)
+
+    @property
+    def can_see_reconciliation(self) -> bool:
+        return self.can_see_provisional_grades
+
+    @property
+    def can_manage_grading(self) -> bool:
+        """Allow members to grade beyond their areas: the lead, while grades are still open."""
+        return (
+            self.is_lead
+            and self.user_kind is UserKind.INSPECTOR
+            and not self.review_phase.is_at_least(Phase.MODERATION)
+        )
+
+    @property
+    def can_see_moderation(self) -> bool:
+        """The moderation record and each agreed grade's lineage: the team's inspectors."""
+        return self.can_see_provisional_grades and self.review_phase.is_at_least(Phase.MODERATION)
+
+    @property
+    def can_moderate(self) -> bool:
+        """Record agreed grades: the lead inspector, in the moderation phase only."""
+        return (
+            self.is_lead
+            and self.user_kind is UserKind.INSPECTOR
+            and self.review_phase is Phase.MODERATION
+        )
+
+    @property
+    def can_see_calibration(self) -> bool:
+        """Calibration compares grades with agreed grades, so it opens with moderation."""
+        return self.can_see_provisional_grades and self.review_phase.is_at_least(Phase.MODERATION)

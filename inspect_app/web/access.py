@@ -31,7 +31,8 @@ def review_page(permission: str = "can_view") -> Callable:
             if not access.can_view:
                 abort(404)
             if not getattr(access, permission):
-                abort(403)
+                # The team gets a plain refusal; anyone else learns nothing about the page.
+                abort(403 if access.can_see_team_workings else 404)
             return view(review=review, access=access, **kwargs)
 
         return wrapper

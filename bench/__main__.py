@@ -29,11 +29,15 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite'}",
-            "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-            "EVIDENCE_DIR": str(Path(tmp) / "evidence"),
-        })
+        app = create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite'}",
+                "SECRET_KEY": "bench",
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_ENABLED": False,
+                "EVIDENCE_DIR": str(Path(tmp) / "evidence"),
+            }
+        )
         with app.app_context():
             from flask_migrate import upgrade
 
@@ -43,10 +47,13 @@ def main() -> None:
             db.session.remove()
             db.engine.dispose()
 
-    print(f"{'page':<28}{'small ms':>10}{'large ms':>10}{'ratio':>8}{'SQL small':>11}{'SQL large':>11}")
+    header = ("page", "small ms", "large ms", "ratio", "SQL small", "SQL large")
+    print(f"{header[0]:<28}" + "".join(f"{h:>11}" for h in header[1:]))
     for row in results:
-        print(f"{row['page']:<28}{row['small_ms']:>10.1f}{row['large_ms']:>10.1f}"
-              f"{row['ratio']:>8.2f}{row['sql_small']:>11}{row['sql_large']:>11}")
+        print(
+            f"{row['page']:<28}{row['small_ms']:>11.1f}{row['large_ms']:>11.1f}"
+            f"{row['ratio']:>11.2f}{row['sql_small']:>11}{row['sql_large']:>11}"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
@@ -77,9 +84,16 @@ def run_pages(app, world, repeat: int) -> list[dict]:
                 assert response.status_code == 200, (path, response.status_code)
                 statements[size] = count[0]
         small, large = statistics.median(timings["small"]), statistics.median(timings["large"])
-        results.append({"page": name, "small_ms": small, "large_ms": large,
-                        "ratio": large / small if small else float("nan"),
-                        "sql_small": statements["small"], "sql_large": statements["large"]})
+        results.append(
+            {
+                "page": name,
+                "small_ms": small,
+                "large_ms": large,
+                "ratio": large / small if small else float("nan"),
+                "sql_small": statements["small"],
+                "sql_large": statements["large"],
+            }
+        )
     return results
 
 

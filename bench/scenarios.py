@@ -33,25 +33,42 @@ def build_programme(session: Session, *, team_size: int, reviews: int) -> World:
     rubric = session.query(Rubric).filter_by(key="jar-2005").one()
     inspectorates = list(Inspectorate)
     people = [
-        create_user(session, email=f"bench.inspector{i}@bench.example", name=f"Inspector {i}",
-                    password=PASSWORD, kind=UserKind.INSPECTOR,
-                    inspectorate=inspectorates[i % len(inspectorates)])
+        create_user(
+            session,
+            email=f"bench.inspector{i}@bench.example",
+            name=f"Inspector {i}",
+            password=PASSWORD,
+            kind=UserKind.INSPECTOR,
+            inspectorate=inspectorates[i % len(inspectorates)],
+        )
         for i in range(team_size + 1)
     ]
-    admin = create_user(session, email="bench.admin@bench.example", name="Bench Admin",
-                        password=PASSWORD, kind=UserKind.ADMINISTRATOR)
+    admin = create_user(
+        session,
+        email="bench.admin@bench.example",
+        name="Bench Admin",
+        password=PASSWORD,
+        kind=UserKind.ADMINISTRATOR,
+    )
     built = []
     for n in range(reviews):
-        authority = Authority(name=f"Benchmark Area {n:03d}", code=f"BA{n:03d}",
-                              region="Benchmark Region")
+        authority = Authority(
+            name=f"Benchmark Area {n:03d}", code=f"BA{n:03d}", region="Benchmark Region"
+        )
         session.add(authority)
         session.flush()
         lead = people[n % len(people)]
-        review = svc.create_review(session, authority=authority, rubric=rubric, lead=lead,
-                                   dates=svc.PlannedDates(), created_by=admin)
+        review = svc.create_review(
+            session,
+            authority=authority,
+            rubric=rubric,
+            lead=lead,
+            dates=svc.PlannedDates(),
+            created_by=admin,
+        )
         built.append(review)
     small, large = built[0], built[1]
-    for person in people[2:team_size + 1]:
+    for person in people[2 : team_size + 1]:
         member = svc.add_member(session, large, person, ReviewRole.INSPECTOR, actor=admin)
         svc.declare_interests(session, member, has_conflict=False, details="", actor=person)
         svc.assign_areas(session, member, rubric.areas, actor=admin)

@@ -70,9 +70,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
 
 def _is_default(app: Flask, name: str) -> bool:
     if name == "DATABASE_URL":
-        return f"INSPECT_{name}" not in os.environ and app.config[name] == default_settings(app)[
-            name
-        ]
+        return (
+            f"INSPECT_{name}" not in os.environ and app.config[name] == default_settings(app)[name]
+        )
     return False
 
 

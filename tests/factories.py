@@ -31,21 +31,31 @@ class Factory:
 
     def authority(self, name: str | None = None) -> Authority:
         n = next(_seq)
-        authority = Authority(name=name or f"Testmoor Council {n}", code=f"TM{n}",
-                              region="North West")
+        authority = Authority(
+            name=name or f"Testmoor Council {n}", code=f"TM{n}", region="North West"
+        )
         self.session.add(authority)
         self.session.flush()
         return authority
 
-    def user(self, kind: UserKind = UserKind.INSPECTOR, *, name: str | None = None,
-             inspectorate: Inspectorate = Inspectorate.OFSTED,
-             authority: Authority | None = None, email: str | None = None) -> User:
+    def user(
+        self,
+        kind: UserKind = UserKind.INSPECTOR,
+        *,
+        name: str | None = None,
+        inspectorate: Inspectorate = Inspectorate.OFSTED,
+        authority: Authority | None = None,
+        email: str | None = None,
+    ) -> User:
         n = next(_seq)
         if kind is UserKind.AUTHORITY and authority is None:
             authority = self.authority()
         return create_user(
-            self.session, email=email or f"person{n}@test.example",
-            name=name or f"Person {n}", password=PASSWORD, kind=kind,
+            self.session,
+            email=email or f"person{n}@test.example",
+            name=name or f"Person {n}",
+            password=PASSWORD,
+            kind=kind,
             inspectorate=inspectorate if kind is UserKind.INSPECTOR else None,
             authority=authority,
         )
@@ -59,22 +69,39 @@ class Factory:
     def authority_user(self, authority: Authority, **kw) -> User:
         return self.user(UserKind.AUTHORITY, authority=authority, **kw)
 
-    def review(self, *, authority: Authority | None = None, lead: User | None = None,
-               rubric_key: str = "jar-2005", dates: bool = True) -> Review:
-        planned = review_service.PlannedDates(
-            date(2026, 9, 7), date(2026, 10, 5), date(2026, 11, 2), date(2026, 11, 16),
-            date(2027, 1, 18),
-        ) if dates else review_service.PlannedDates()
+    def review(
+        self,
+        *,
+        authority: Authority | None = None,
+        lead: User | None = None,
+        rubric_key: str = "jar-2005",
+        dates: bool = True,
+    ) -> Review:
+        planned = (
+            review_service.PlannedDates(
+                date(2026, 9, 7),
+                date(2026, 10, 5),
+                date(2026, 11, 2),
+                date(2026, 11, 16),
+                date(2027, 1, 18),
+            )
+            if dates
+            else review_service.PlannedDates()
+        )
         review = review_service.create_review(
-            self.session, authority=authority or self.authority(),
-            rubric=self.rubric(rubric_key), lead=lead or self.inspector(), dates=planned,
+            self.session,
+            authority=authority or self.authority(),
+            rubric=self.rubric(rubric_key),
+            lead=lead or self.inspector(),
+            dates=planned,
             created_by=None,
         )
         self.session.flush()
         return review
 
-    def member(self, review: Review, user: User | None = None,
-               role: ReviewRole = ReviewRole.INSPECTOR) -> TeamMember:
+    def member(
+        self, review: Review, user: User | None = None, role: ReviewRole = ReviewRole.INSPECTOR
+    ) -> TeamMember:
         user = user or self.inspector(Inspectorate.CSCI)
         return review_service.add_member(self.session, review, user, role, actor=user)
 
@@ -84,8 +111,9 @@ class Factory:
         other = self.member(review)
         author = self.member(review, self.inspector(), ReviewRole.REPORT_AUTHOR)
         for member in (lead, other, author):
-            review_service.declare_interests(self.session, member, has_conflict=False,
-                                             details="", actor=member.user)
+            review_service.declare_interests(
+                self.session, member, has_conflict=False, details="", actor=member.user
+            )
         review_service.assign_areas(self.session, other, review.rubric.areas, actor=lead.user)
         self.session.flush()
         return [lead, other, author]
@@ -95,7 +123,8 @@ class Factory:
         if phase is not Phase.SET_UP:
             self.ready_team(review)
         while review.current_phase is not phase:
-            review_service.advance_phase(self.session, review, review.current_phase.next,
-                                         actor=review.lead_inspector.user)
+            review_service.advance_phase(
+                self.session, review, review.current_phase.next, actor=review.lead_inspector.user
+            )
         self.session.flush()
         return review

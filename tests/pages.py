@@ -26,7 +26,10 @@ class Pages:
     def post(self, url: str, data: dict, status: int = 303) -> BeautifulSoup | None:
         response = self.client.post(url, data=data)
         assert response.status_code == status, (
-            url, response.status_code, response.get_data(as_text=True)[:3000])
+            url,
+            response.status_code,
+            response.get_data(as_text=True)[:3000],
+        )
         if response.mimetype == "text/html" and response.status_code != 303:
             return self.check(response.get_data(as_text=True))
         return None

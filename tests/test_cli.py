@@ -45,8 +45,18 @@ def test_rubrics_load_loads_nothing_when_a_file_is_bad(runner, session, tmp_path
 
 
 def test_users_create_the_first_administrator(runner, session):
-    result = runner.invoke(args=["users", "create", "--email", "First.Admin@Test.example",
-                                 "--name", "First Admin", "--password", "a long enough password"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "First.Admin@Test.example",
+            "--name",
+            "First Admin",
+            "--password",
+            "a long enough password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = session.query(User).one()
     assert user.email == "first.admin@test.example"
@@ -55,8 +65,9 @@ def test_users_create_the_first_administrator(runner, session):
 
 
 def test_users_create_refuses_a_short_password(runner):
-    result = runner.invoke(args=["users", "create", "--email", "a@test.example", "--name", "A",
-                                 "--password", "short"])
+    result = runner.invoke(
+        args=["users", "create", "--email", "a@test.example", "--name", "A", "--password", "short"]
+    )
     assert result.exit_code == 2
     assert "at least 12 characters" in result.output
 
@@ -71,7 +82,9 @@ def test_demo_load_then_reviews_list(runner, session):
     assert len({u.inspectorate for u in inspectors}) >= 5
     assert session.query(User).filter(User.kind == "authority").count() >= 1
     assert session.query(User).filter(User.kind == "administrator").count() == 1
-    northmere = session.query(Review).filter(Review.reference.isnot(None)).order_by(Review.id).first()
+    northmere = (
+        session.query(Review).filter(Review.reference.isnot(None)).order_by(Review.id).first()
+    )
     assert northmere.authority.name == "Northmere Borough Council"
     assert northmere.phase == "fieldwork"
     assert northmere.rubric.key == "jar-2005"
@@ -79,6 +92,7 @@ def test_demo_load_then_reviews_list(runner, session):
 
     listing = runner.invoke(args=["reviews", "list"])
     assert f"{northmere.id}\t{northmere.reference}\tNorthmere Borough Council\tFieldwork" in (
-        listing.output)
+        listing.output
+    )
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0 and "already loaded" in again.output

@@ -52,9 +52,11 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
-     ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
-     ("sqlite:///x.db", "sqlite:///x.db")],
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
 )
 def test_database_urls_use_psycopg3(given, expected):
     assert normalise_database_url(given) == expected

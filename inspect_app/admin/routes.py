@@ -49,13 +49,22 @@ def new_user():
     form.authority_id.choices = _authority_choices("Not an authority user")
     if form.validate_on_submit():
         kind = UserKind(form.kind.data)
-        authority = db.session.get(Authority, form.authority_id.data) if form.authority_id.data else None
+        authority = (
+            db.session.get(Authority, form.authority_id.data) if form.authority_id.data else None
+        )
         try:
             user = create_user(
-                db.session, email=form.email.data, name=form.name.data,
-                password=form.password.data, kind=kind,
-                inspectorate=Inspectorate(form.inspectorate.data) if form.inspectorate.data else None,
-                authority=authority, job_title=form.job_title.data or "", created_by=current_user,
+                db.session,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                kind=kind,
+                inspectorate=Inspectorate(form.inspectorate.data)
+                if form.inspectorate.data
+                else None,
+                authority=authority,
+                job_title=form.job_title.data or "",
+                created_by=current_user,
             )
         except UserError as error:
             db.session.rollback()
@@ -78,10 +87,15 @@ def edit_user(user_id: int):
         else:
             if user.is_active_account != form.active.data:
                 user.is_active_account = form.active.data
-                audit.record(db.session, action="user.activation_changed", actor=current_user,
-                             subject=user, summary=f"{user.email} "
-                             + ("reactivated" if form.active.data else "deactivated"),
-                             after={"active": form.active.data})
+                audit.record(
+                    db.session,
+                    action="user.activation_changed",
+                    actor=current_user,
+                    subject=user,
+                    summary=f"{user.email} "
+                    + ("reactivated" if form.active.data else "deactivated"),
+                    after={"active": form.active.data},
+                )
             if form.new_password.data:
                 set_password(db.session, user, form.new_password.data, changed_by=current_user)
             return saved(f"Changes to {user.name} have been saved.", url_for("admin.users"))
@@ -128,8 +142,12 @@ def edit_authority(authority_id: int | None):
                 authority = Authority()
                 db.session.add(authority)
             else:
-                before = {"name": authority.name, "code": authority.code, "region": authority.region,
-                          "neighbours": [link.neighbour_id for link in authority.neighbour_links]}
+                before = {
+                    "name": authority.name,
+                    "code": authority.code,
+                    "region": authority.region,
+                    "neighbours": [link.neighbour_id for link in authority.neighbour_links],
+                }
             authority.name = form.name.data.strip()
             authority.code = form.code.data
             authority.region = form.region.data.strip()
@@ -138,15 +156,27 @@ def edit_authority(authority_id: int | None):
                 for rank, nid in enumerate(form.neighbours.data or [], start=1)
             ]
             db.session.flush()
-            audit.record(db.session, action="authority.saved", actor=current_user,
-                         subject=authority, summary=f"Saved authority {authority.name}",
-                         before=before,
-                         after={"name": authority.name, "code": authority.code,
-                                "region": authority.region,
-                                "neighbours": list(form.neighbours.data or [])})
+            audit.record(
+                db.session,
+                action="authority.saved",
+                actor=current_user,
+                subject=authority,
+                summary=f"Saved authority {authority.name}",
+                before=before,
+                after={
+                    "name": authority.name,
+                    "code": authority.code,
+                    "region": authority.region,
+                    "neighbours": list(form.neighbours.data or []),
+                },
+            )
             return saved(f"{authority.name} has been saved.", url_for("admin.authorities"))
-    return render_template("admin/authority_edit.html", form=form, authority=authority,
-                           title=authority.name if authority else "Add a local authority")
+    return render_template(
+        "admin/authority_edit.html",
+        form=form,
+        authority=authority,
+        title=authority.name if authority else "Add a local authority",
+    )
 
 
 @bp.route("/reviews/new", methods=["GET", "POST"])
@@ -158,7 +188,8 @@ def new_review():
         (r.id, r.label) for r in latest_rubrics(db.session)
     ]
     inspectors = db.session.scalars(
-        select(User).where(User.kind == UserKind.INSPECTOR.value, User.is_active_account.is_(True))
+        select(User)
+        .where(User.kind == UserKind.INSPECTOR.value, User.is_active_account.is_(True))
         .order_by(User.name)
     ).all()
     form.lead_id.choices = [(0, "Choose the lead inspector")] + [
@@ -176,16 +207,28 @@ def new_review():
             if value is None:
                 field.errors.append(message)
         if authority and rubric and lead:
-            dates = PlannedDates(form.set_up_on.data, form.analysis_week_on.data,
-                                 form.fieldwork_week_one_on.data, form.fieldwork_week_two_on.data,
-                                 form.publication_due_on.data)
+            dates = PlannedDates(
+                form.set_up_on.data,
+                form.analysis_week_on.data,
+                form.fieldwork_week_one_on.data,
+                form.fieldwork_week_two_on.data,
+                form.publication_due_on.data,
+            )
             try:
-                review = create_review(db.session, authority=authority, rubric=rubric, lead=lead,
-                                       dates=dates, created_by=current_user)
+                review = create_review(
+                    db.session,
+                    authority=authority,
+                    rubric=rubric,
+                    lead=lead,
+                    dates=dates,
+                    created_by=current_user,
+                )
             except ReviewError as error:
                 db.session.rollback()
                 form.lead_id.errors.append(str(error))
             else:
-                return saved(f"Review {review.reference} has been set up.",
-                             url_for("reviews.overview", review_id=review.id))
+                return saved(
+                    f"Review {review.reference} has been set up.",
+                    url_for("reviews.overview", review_id=review.id),
+                )
     return render_template("admin/review_new.html", form=form, title="Set up a review")

@@ -12,8 +12,10 @@ class SignInForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired(message="Enter your email address"),
-            Email(message="Enter an email address in the correct format, like name@example.org",
-                  check_deliverability=False),
+            Email(
+                message="Enter an email address in the correct format, like name@example.org",
+                check_deliverability=False,
+            ),
             Length(max=254),
         ],
     )

@@ -35,15 +35,24 @@ def sign_in():
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is None:
             form.email.errors.append("Enter a correct email address and password")
-            audit.record(db.session, action="auth.sign_in_failed", actor=None,
-                         summary="Failed sign-in attempt",
-                         after={"email": (form.email.data or "").strip().lower()[:254]})
+            audit.record(
+                db.session,
+                action="auth.sign_in_failed",
+                actor=None,
+                summary="Failed sign-in attempt",
+                after={"email": (form.email.data or "").strip().lower()[:254]},
+            )
             db.session.commit()
         else:
             login_user(user)
             user.last_signed_in_at = utcnow()
-            audit.record(db.session, action="auth.signed_in", actor=user, subject=user,
-                         summary=f"{user.name} signed in")
+            audit.record(
+                db.session,
+                action="auth.signed_in",
+                actor=user,
+                subject=user,
+                summary=f"{user.name} signed in",
+            )
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/sign_in.html", form=form, title="Sign in")
@@ -52,8 +61,13 @@ def sign_in():
 @bp.post("/sign-out")
 @login_required
 def sign_out():
-    audit.record(db.session, action="auth.signed_out", actor=current_user, subject=current_user,
-                 summary=f"{current_user.name} signed out")
+    audit.record(
+        db.session,
+        action="auth.signed_out",
+        actor=current_user,
+        subject=current_user,
+        summary=f"{current_user.name} signed out",
+    )
     db.session.commit()
     logout_user()
     flash("You have signed out.", "success")

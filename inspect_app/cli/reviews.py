@@ -26,5 +26,7 @@ def list_command() -> None:
     if not rows:
         click.echo("No reviews.")
     for review in rows:
-        click.echo(f"{review.id}\t{review.reference}\t{review.authority.name}\t"
-                   f"{review.current_phase.label}")
+        click.echo(
+            f"{review.id}\t{review.reference}\t{review.authority.name}\t"
+            f"{review.current_phase.label}"
+        )

@@ -29,8 +29,10 @@ def validate_command(paths: tuple[str, ...]) -> None:
     """Check rubric YAML files (default: the rubrics folder). Exits 1 on any problem."""
     specs, problems = validate_paths(_paths(paths))
     for spec in specs:
-        click.echo(f"ok  {spec.key} version {spec.version} ({len(spec.areas)} areas, "
-                   f"{len(spec.key_judgements())} key judgements)")
+        click.echo(
+            f"ok  {spec.key} version {spec.version} ({len(spec.areas)} areas, "
+            f"{len(spec.key_judgements())} key judgements)"
+        )
     for problem in problems:
         click.echo(f"error  {problem}", err=True)
     if problems:
@@ -62,5 +64,7 @@ def list_command() -> None:
     if not stored:
         click.echo("No rubrics loaded.")
     for rubric in stored:
-        click.echo(f"{rubric.id}\t{rubric.key}\tversion {rubric.version}\trevision "
-                   f"{rubric.revision}\t{rubric.content_hash[:12]}\t{rubric.title}")
+        click.echo(
+            f"{rubric.id}\t{rubric.key}\tversion {rubric.version}\trevision "
+            f"{rubric.revision}\t{rubric.content_hash[:12]}\t{rubric.title}"
+        )

@@ -21,14 +21,24 @@ def users() -> None:
 @users.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--kind", type=click.Choice([k.value for k in UserKind]),
-              default=UserKind.ADMINISTRATOR.value, show_default=True)
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in UserKind]),
+    default=UserKind.ADMINISTRATOR.value,
+    show_default=True,
+)
 @click.option("--inspectorate", type=click.Choice([i.value for i in Inspectorate]))
 @click.option("--authority", "authority_code", help="Authority code, for authority users")
 @click.password_option(help="Prompted for (twice) when not given")
 @with_appcontext
-def create_command(email: str, name: str, kind: str, inspectorate: str | None,
-                   authority_code: str | None, password: str) -> None:
+def create_command(
+    email: str,
+    name: str,
+    kind: str,
+    inspectorate: str | None,
+    authority_code: str | None,
+    password: str,
+) -> None:
     """Create a user, e.g. the first administrator."""
     authority = None
     if authority_code:
@@ -36,10 +46,15 @@ def create_command(email: str, name: str, kind: str, inspectorate: str | None,
         if authority is None:
             raise click.UsageError(f"No authority has the code {authority_code}")
     try:
-        user = create_user(db.session, email=email, name=name, password=password,
-                           kind=UserKind(kind),
-                           inspectorate=Inspectorate(inspectorate) if inspectorate else None,
-                           authority=authority)
+        user = create_user(
+            db.session,
+            email=email,
+            name=name,
+            password=password,
+            kind=UserKind(kind),
+            inspectorate=Inspectorate(inspectorate) if inspectorate else None,
+            authority=authority,
+        )
     except UserError as error:
         raise click.UsageError(str(error)) from error
     db.session.commit()

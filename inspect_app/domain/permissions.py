@@ -164,6 +164,11 @@ class Access:
         return self.can_see_provisional_grades
 
     @property
+    def can_see_grading_progress(self) -> bool:
+        """Who has graded what (never the grades themselves): the lead inspector."""
+        return self.is_lead and self.user_kind is UserKind.INSPECTOR
+
+    @property
     def can_manage_grading(self) -> bool:
         """Allow members to grade beyond their areas: the lead, while grades are still open."""
         return (
@@ -190,3 +195,40 @@ class Access:
     def can_see_calibration(self) -> bool:
         """Calibration compares grades with agreed grades, so it opens with moderation."""
         return self.can_see_provisional_grades and self.review_phase.is_at_least(Phase.MODERATION)
+
+    # --- Evidence and the authority's self-evaluation ---------------------------------------
+
+    @property
+    def can_see_evidence(self) -> bool:
+        """The evidence base is the team's working: the authority does not see it.
+        Restricted items need :attr:`can_see_restricted_evidence` as well."""
+        return self.can_see_team_workings
+
+    @property
+    def can_see_tracked_cases(self) -> bool:
+        """Tracked cases are about individual children: restricted evidence."""
+        return self.can_see_restricted_evidence
+
+    @property
+    def can_view_self_evaluation(self) -> bool:
+        return self.is_team_member or self.is_authority_user
+
+    @property
+    def can_upload_self_evaluation(self) -> bool:
+        """The authority returns its self-evaluation during the self-assessment phase only."""
+        return self.is_authority_user and self.review_phase is Phase.SELF_ASSESSMENT
+
+    @property
+    def self_evaluation_closed_reason(self) -> str | None:
+        """Why the authority cannot upload now (None when it can, or is not the authority)."""
+        if not self.is_authority_user or self.can_upload_self_evaluation:
+            return None
+        if not self.review_phase.is_at_least(Phase.SELF_ASSESSMENT):
+            return (
+                "You can upload your self-evaluation once the review reaches the "
+                "self-assessment phase. It is in the set-up phase now."
+            )
+        return (
+            "The self-assessment phase has ended, so the self-evaluation can no longer be "
+            f"changed. The review is now in the {self.review_phase.label.lower()} phase."
+        )

@@ -67,8 +67,7 @@ PHASE_DESCRIPTIONS: dict[Phase, str] = {
     "and young people.",
     Phase.FACTUAL_ACCURACY: "The authority checks the draft for factual accuracy.",
     Phase.PUBLISHED: "The report is published.",
-    Phase.ACTION_PLAN: "The authority's action plan is due within 70 working days "
-    "of publication.",
+    Phase.ACTION_PLAN: "The authority's action plan is due within 70 working days of publication.",
     Phase.CLOSED: "The review is closed.",
 }
 

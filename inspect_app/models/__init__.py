@@ -2,6 +2,15 @@
 
 from inspect_app.models.api_token import ApiToken
 from inspect_app.models.audit import AuditEvent
+from inspect_app.models.evidence import (
+    EvidenceBlob,
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceLink,
+    TrackedCase,
+    TrackedCaseContact,
+    TrackedCaseFinding,
+)
 from inspect_app.models.grading import (
     AgreedGrade,
     AgreedGradeRevision,
@@ -12,6 +21,7 @@ from inspect_app.models.grading import (
 from inspect_app.models.people import Authority, AuthorityNeighbour, User
 from inspect_app.models.review import AreaAssignment, Review, TeamMember
 from inspect_app.models.rubric import JudgementArea, KeyJudgement, Rubric
+from inspect_app.models.self_evaluation import SelfEvaluation, SelfEvaluationEntry
 
 __all__ = [
     "AgreedGrade",
@@ -21,6 +31,10 @@ __all__ = [
     "AuditEvent",
     "Authority",
     "AuthorityNeighbour",
+    "EvidenceBlob",
+    "EvidenceFile",
+    "EvidenceItem",
+    "EvidenceLink",
     "Grade",
     "GradeRevision",
     "GradingAllowance",
@@ -28,6 +42,11 @@ __all__ = [
     "KeyJudgement",
     "Review",
     "Rubric",
+    "SelfEvaluation",
+    "SelfEvaluationEntry",
     "TeamMember",
+    "TrackedCase",
+    "TrackedCaseContact",
+    "TrackedCaseFinding",
     "User",
 ]

@@ -87,7 +87,10 @@ class Rubric(db.Model):
 
 class JudgementArea(db.Model):
     __tablename__ = "judgement_area"
-    __table_args__ = (UniqueConstraint("rubric_id", "number"), UniqueConstraint("rubric_id", "code"))
+    __table_args__ = (
+        UniqueConstraint("rubric_id", "number"),
+        UniqueConstraint("rubric_id", "code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id"), index=True)

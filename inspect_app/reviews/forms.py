@@ -82,8 +82,9 @@ class DayMonthYearField(DateField):
     """A GOV.UK date input (day, month, year boxes) with GOV.UK error wording."""
 
     def __init__(self, label: str, **kwargs) -> None:
-        super().__init__(label, widget=GovDateInput(), validators=[Optional()],
-                         format="%d %m %Y", **kwargs)
+        super().__init__(
+            label, widget=GovDateInput(), validators=[Optional()], format="%d %m %Y", **kwargs
+        )
 
     def process_formdata(self, valuelist: list[str]) -> None:
         parts = [v.strip() for v in valuelist]

@@ -46,7 +46,9 @@ def overview(review: Review, access: Access):
             .limit(10)
         ).all()
         actors = {e.actor_id for e in events if e.actor_id}
-        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actors))).all())
+        names = dict(
+            db.session.execute(select(User.id, User.name).where(User.id.in_(actors))).all()
+        )
         events = [(e, names.get(e.actor_id, "System")) for e in events]
     return render_template(
         "reviews/overview.html",
@@ -149,7 +151,11 @@ def add_member(review: Review, access: Access):
                 )
         review = review_service.load_review(db.session, review.id)
     return render_template(
-        "reviews/team.html", review=review, access=access, add_form=form, form=form,
+        "reviews/team.html",
+        review=review,
+        access=access,
+        add_form=form,
+        form=form,
         title="Review team",
     ), 400
 
@@ -172,8 +178,9 @@ def edit_member(review: Review, access: Access, member_id: int):
         form.areas.data = [a.area_id for a in member.assignments]
     if form.validate_on_submit():
         try:
-            review_service.set_role(db.session, member, ReviewRole(form.role.data),
-                                    actor=current_user)
+            review_service.set_role(
+                db.session, member, ReviewRole(form.role.data), actor=current_user
+            )
             wanted = [a for a in review.rubric.areas if a.id in set(form.areas.data or [])]
             review_service.assign_areas(db.session, member, wanted, actor=current_user)
         except ReviewError as error:
@@ -187,7 +194,11 @@ def edit_member(review: Review, access: Access, member_id: int):
                 url_for("reviews.team", review_id=review.id),
             )
     return render_template(
-        "reviews/member.html", review=review, access=access, member=member, form=form,
+        "reviews/member.html",
+        review=review,
+        access=access,
+        member=member,
+        form=form,
         title=f"Change {member.user.name}’s role and areas",
     )
 
@@ -202,8 +213,9 @@ def remove_member(review: Review, access: Access, member_id: int):
     except ReviewError as error:
         db.session.rollback()
         abort(409, description=str(error))
-    return saved(f"{name} has been removed from the team.",
-                 url_for("reviews.team", review_id=review.id))
+    return saved(
+        f"{name} has been removed from the team.", url_for("reviews.team", review_id=review.id)
+    )
 
 
 @bp.route("/<int:review_id>/declaration", methods=["GET", "POST"])
@@ -217,17 +229,27 @@ def declaration(review: Review, access: Access):
     if form.validate_on_submit():
         try:
             review_service.declare_interests(
-                db.session, member, has_conflict=form.has_conflict.data == "yes",
-                details=form.details.data or "", actor=current_user,
+                db.session,
+                member,
+                has_conflict=form.has_conflict.data == "yes",
+                details=form.details.data or "",
+                actor=current_user,
             )
         except ReviewError as error:
             db.session.rollback()
             form.details.errors = [*form.details.errors, str(error)]
         else:
-            return saved("Your declaration of interests has been recorded.",
-                         url_for("reviews.overview", review_id=review.id))
-    return render_template("reviews/declaration.html", review=review, access=access, form=form,
-                           title="Declare your interests")
+            return saved(
+                "Your declaration of interests has been recorded.",
+                url_for("reviews.overview", review_id=review.id),
+            )
+    return render_template(
+        "reviews/declaration.html",
+        review=review,
+        access=access,
+        form=form,
+        title="Declare your interests",
+    )
 
 
 @bp.route("/<int:review_id>/dates", methods=["GET", "POST"])
@@ -236,8 +258,11 @@ def dates(review: Review, access: Access):
     form = DatesForm(obj=review if request.method == "GET" else None)
     if form.validate_on_submit():
         planned = PlannedDates(
-            form.set_up_on.data, form.analysis_week_on.data, form.fieldwork_week_one_on.data,
-            form.fieldwork_week_two_on.data, form.publication_due_on.data,
+            form.set_up_on.data,
+            form.analysis_week_on.data,
+            form.fieldwork_week_one_on.data,
+            form.fieldwork_week_two_on.data,
+            form.publication_due_on.data,
         )
         if form.version.data != str(review.version):
             form.version.errors.append(STALE_REVIEW)
@@ -252,9 +277,12 @@ def dates(review: Review, access: Access):
                 db.session.rollback()
                 form.version.errors.append(STALE_REVIEW)
             else:
-                return saved("The planned dates have been saved.",
-                             url_for("reviews.overview", review_id=review.id))
+                return saved(
+                    "The planned dates have been saved.",
+                    url_for("reviews.overview", review_id=review.id),
+                )
         review = review_service.load_review(db.session, review.id)
     form.version.data = str(review.version)
-    return render_template("reviews/dates.html", review=review, access=access, form=form,
-                           title="Planned dates")
+    return render_template(
+        "reviews/dates.html", review=review, access=access, form=form, title="Planned dates"
+    )

@@ -18,8 +18,9 @@ def index():
     latest = {}
     for rubric in rubrics:
         latest[rubric.key] = rubric.id  # ordered by revision, so the last one wins
-    return render_template("rubrics/index.html", rubrics=rubrics,
-                           latest_ids=set(latest.values()), title="Rubrics")
+    return render_template(
+        "rubrics/index.html", rubrics=rubrics, latest_ids=set(latest.values()), title="Rubrics"
+    )
 
 
 @bp.get("/<int:rubric_id>")
@@ -29,6 +30,8 @@ def show(rubric_id: int):
     if rubric is None:
         abort(404)
     return render_template(
-        "rubrics/show.html", rubric=rubric, scale=rubric.scale,
+        "rubrics/show.html",
+        rubric=rubric,
+        scale=rubric.scale,
         title=rubric.title,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -47,7 +48,7 @@ class PlannedDates:
         given = [(name, d) for name, d in ordered if d is not None]
         return [
             f"The {later} date must be after the {earlier} date"
-            for (earlier, d1), (later, d2) in zip(given, given[1:], strict=False)
+            for (earlier, d1), (later, d2) in pairwise(given)
             if d2 <= d1
         ]
 
@@ -105,8 +106,12 @@ def create_review(
         subject=review,
         summary=f"Created review {review.reference} of {authority.name} "
         f"on {rubric.key} v{rubric.version} with lead inspector {lead.name}",
-        after={"authority_id": authority.id, "rubric_id": rubric.id, "lead": lead.id,
-               **dates.as_dict()},
+        after={
+            "authority_id": authority.id,
+            "rubric_id": rubric.id,
+            "lead": lead.id,
+            **dates.as_dict(),
+        },
     )
     return review
 
@@ -119,8 +124,14 @@ def update_dates(session: Session, review: Review, dates: PlannedDates, *, actor
     for name, value in dates.__dict__.items():
         setattr(review, name, value)
     audit.record(
-        session, action="review.dates_changed", actor=actor, review_id=review.id, subject=review,
-        summary="Changed the planned dates", before=before, after=dates.as_dict(),
+        session,
+        action="review.dates_changed",
+        actor=actor,
+        review_id=review.id,
+        subject=review,
+        summary="Changed the planned dates",
+        before=before,
+        after=dates.as_dict(),
     )
 
 
@@ -156,7 +167,11 @@ def add_member(
     review.team.append(member)
     session.flush()
     audit.record(
-        session, action="team.member_added", actor=actor, review_id=review.id, subject=member,
+        session,
+        action="team.member_added",
+        actor=actor,
+        review_id=review.id,
+        subject=member,
         summary=f"Added {user.name} ({user.inspectorate_label}) as {role.label.lower()}",
         after={"user_id": user.id, "role": role.value},
     )
@@ -169,10 +184,17 @@ def remove_member(session: Session, review: Review, member: TeamMember, *, actor
     if review.current_phase is Phase.CLOSED:
         raise ReviewError("The review is closed")
     audit.record(
-        session, action="team.member_removed", actor=actor, review_id=review.id, subject=member,
+        session,
+        action="team.member_removed",
+        actor=actor,
+        review_id=review.id,
+        subject=member,
         summary=f"Removed {member.user.name} from the team",
-        before={"user_id": member.user_id, "role": member.role,
-                "areas": [a.area_id for a in member.assignments]},
+        before={
+            "user_id": member.user_id,
+            "role": member.role,
+            "areas": [a.area_id for a in member.assignments],
+        },
     )
     review.team.remove(member)
 
@@ -187,7 +209,11 @@ def change_lead(session: Session, review: Review, new_lead: TeamMember, *, actor
         old.role = ReviewRole.INSPECTOR.value
     new_lead.role = ReviewRole.LEAD_INSPECTOR.value
     audit.record(
-        session, action="team.lead_changed", actor=actor, review_id=review.id, subject=new_lead,
+        session,
+        action="team.lead_changed",
+        actor=actor,
+        review_id=review.id,
+        subject=new_lead,
         summary=f"{new_lead.user.name} is now the lead inspector",
         before={"lead_user_id": old.user_id if old else None},
         after={"lead_user_id": new_lead.user_id},
@@ -204,9 +230,14 @@ def set_role(session: Session, member: TeamMember, role: ReviewRole, *, actor: U
     before = member.role
     member.role = role.value
     audit.record(
-        session, action="team.role_changed", actor=actor, review_id=review.id, subject=member,
+        session,
+        action="team.role_changed",
+        actor=actor,
+        review_id=review.id,
+        subject=member,
         summary=f"{member.user.name} is now {role.label.lower()}",
-        before={"role": before}, after={"role": role.value},
+        before={"role": before},
+        after={"role": role.value},
     )
 
 
@@ -230,11 +261,15 @@ def assign_areas(
         if area_id not in current:
             member.assignments.append(AreaAssignment(area=area))
     audit.record(
-        session, action="team.areas_assigned", actor=actor, review_id=member.review_id,
+        session,
+        action="team.areas_assigned",
+        actor=actor,
+        review_id=member.review_id,
         subject=member,
         summary=f"{member.user.name} assigned: "
         + (", ".join(a.title for a in sorted(wanted.values(), key=lambda a: a.number)) or "none"),
-        before={"areas": sorted(current)}, after={"areas": sorted(wanted)},
+        before={"areas": sorted(current)},
+        after={"areas": sorted(wanted)},
     )
 
 
@@ -250,7 +285,10 @@ def declare_interests(
     if has_conflict:
         member.assignments.clear()
     audit.record(
-        session, action="team.interests_declared", actor=actor, review_id=member.review_id,
+        session,
+        action="team.interests_declared",
+        actor=actor,
+        review_id=member.review_id,
         subject=member,
         summary=f"{member.user.name} declared "
         + ("a conflict of interest" if has_conflict else "no conflict of interest")
@@ -273,8 +311,11 @@ def review_facts(review: Review) -> ReviewFacts:
             area.title for area in review.rubric.areas if area.id not in assigned_area_ids
         ),
         members_without_declaration=tuple(m.user.name for m in review.team if not m.has_declared)
-        + tuple(f"{m.user.name} (conflict declared: remove from the team)"
-                for m in review.team if m.has_conflict),
+        + tuple(
+            f"{m.user.name} (conflict declared: remove from the team)"
+            for m in review.team
+            if m.has_conflict
+        ),
         has_report_author=any(m.role == ReviewRole.REPORT_AUTHOR for m in active),
         has_planned_dates=all(
             d is not None
@@ -285,7 +326,17 @@ def review_facts(review: Review) -> ReviewFacts:
                 review.publication_due_on,
             )
         ),
+        missing_agreed_judgements=_missing_agreed_judgements(review),
     )
+
+
+def _missing_agreed_judgements(review: Review) -> tuple[str, ...]:
+    """Only moderation → drafting depends on this, so it is only looked up in moderation."""
+    if review.current_phase is not Phase.MODERATION:
+        return ()
+    from inspect_app.services.moderation import missing_agreed_judgements
+
+    return missing_agreed_judgements(review)
 
 
 def advance_phase(session: Session, review: Review, target: Phase, *, actor: User) -> None:

@@ -21,7 +21,10 @@ class LoadResult:
     def message(self) -> str:
         r = self.rubric
         if self.created:
-            return f"Loaded {r.key} version {r.version} as revision {r.revision} ({r.content_hash[:12]})"
+            return (
+                f"Loaded {r.key} version {r.version} as revision {r.revision} "
+                f"({r.content_hash[:12]})"
+            )
         return f"Unchanged {r.key} version {r.version} (revision {r.revision})"
 
 
@@ -82,8 +85,13 @@ def load_rubric(
         actor=actor,
         subject=rubric,
         summary=f"Loaded rubric {rubric.key} version {rubric.version} revision {rubric.revision}",
-        after={"key": rubric.key, "version": rubric.version, "revision": rubric.revision,
-               "content_hash": rubric.content_hash, "loaded_from": loaded_from},
+        after={
+            "key": rubric.key,
+            "version": rubric.version,
+            "revision": rubric.revision,
+            "content_hash": rubric.content_hash,
+            "loaded_from": loaded_from,
+        },
     )
     return LoadResult(rubric, created=True)
 

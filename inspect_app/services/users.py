@@ -71,8 +71,12 @@ def create_user(
         actor=created_by,
         subject=user,
         summary=f"Created {kind.label.lower()} {user.name} <{user.email}>",
-        after={"email": user.email, "kind": user.kind, "inspectorate": user.inspectorate,
-               "authority_id": user.authority_id},
+        after={
+            "email": user.email,
+            "kind": user.kind,
+            "inspectorate": user.inspectorate,
+            "authority_id": user.authority_id,
+        },
     )
     return user
 
@@ -95,6 +99,9 @@ def set_password(session: Session, user: User, password: str, *, changed_by: Use
         raise UserError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long")
     user.password_hash = hash_password(password)
     audit.record(
-        session, action="user.password_set", actor=changed_by, subject=user,
+        session,
+        action="user.password_set",
+        actor=changed_by,
+        subject=user,
         summary=f"Password set for {user.email}",
     )

@@ -25,7 +25,9 @@ def _wants_json() -> bool:
 def render_error(code: int, message: str | None = None):
     title = TITLES.get(code, "Sorry, there is a problem")
     if _wants_json():
-        return jsonify({"error": {"status": code, "title": title, "message": message or title}}), code
+        return jsonify(
+            {"error": {"status": code, "title": title, "message": message or title}}
+        ), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

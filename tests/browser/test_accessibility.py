@@ -65,7 +65,8 @@ def test_the_lead_journey_works_without_javascript(browser, live_server, world):
         page.goto(f"/reviews/{review.id}/phase")
         page.get_by_role("button", name="Move to Moderation").click()
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-            "The review is now in Moderation")
+            "The review is now in Moderation"
+        )
         page.get_by_test_id("sign-out").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to JAR Workbench")
     finally:

@@ -9,8 +9,13 @@ OWN, OTHER = 1, 2
 
 
 def access(kind=UserKind.INSPECTOR, role=None, authority=None, phase=Phase.FIELDWORK) -> Access:
-    return Access(user_kind=kind, user_authority_id=authority, review_authority_id=OWN,
-                  review_phase=phase, role=role)
+    return Access(
+        user_kind=kind,
+        user_authority_id=authority,
+        review_authority_id=OWN,
+        review_phase=phase,
+        role=role,
+    )
 
 
 LEAD = access(role=ReviewRole.LEAD_INSPECTOR)
@@ -24,8 +29,15 @@ OTHER_AUTHORITY = access(kind=UserKind.AUTHORITY, authority=OTHER)
 
 @pytest.mark.parametrize(
     ("who", "can_view"),
-    [(LEAD, True), (INSPECTOR, True), (AUTHOR, True), (ADMIN, True), (OWN_AUTHORITY, True),
-     (OUTSIDER, False), (OTHER_AUTHORITY, False)],
+    [
+        (LEAD, True),
+        (INSPECTOR, True),
+        (AUTHOR, True),
+        (ADMIN, True),
+        (OWN_AUTHORITY, True),
+        (OUTSIDER, False),
+        (OTHER_AUTHORITY, False),
+    ],
 )
 def test_who_can_see_a_review(who, can_view):
     assert who.can_view is can_view

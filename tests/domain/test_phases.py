@@ -27,8 +27,16 @@ def facts(**changes) -> ReviewFacts:
 
 def test_phases_run_in_the_documented_order():
     assert [p.label for p in PHASE_ORDER] == [
-        "Set-up", "Self-assessment", "Analysis", "Fieldwork", "Moderation", "Drafting",
-        "Factual accuracy check", "Published", "Action plan", "Closed",
+        "Set-up",
+        "Self-assessment",
+        "Analysis",
+        "Fieldwork",
+        "Moderation",
+        "Drafting",
+        "Factual accuracy check",
+        "Published",
+        "Action plan",
+        "Closed",
     ]
     assert Phase.SET_UP.next is Phase.SELF_ASSESSMENT
     assert Phase.CLOSED.next is None
@@ -58,8 +66,13 @@ def test_a_closed_review_goes_nowhere():
 
 def test_leaving_set_up_lists_every_unmet_precondition():
     reasons = unmet_preconditions(
-        facts(has_lead_inspector=False, inspector_count=1, unassigned_areas=("Staying safe",),
-              members_without_declaration=("Person 7",), has_planned_dates=False),
+        facts(
+            has_lead_inspector=False,
+            inspector_count=1,
+            unassigned_areas=("Staying safe",),
+            members_without_declaration=("Person 7",),
+            has_planned_dates=False,
+        ),
         Phase.SELF_ASSESSMENT,
     )
     assert reasons == [

@@ -76,14 +76,16 @@ def test_authority_user_sees_its_review_without_team_workings(world, pages):
     overview = pages.get(f"/reviews/{review.id}")
     assert overview.select_one("[data-testid=activity]") is None
     assert overview.select_one("[data-testid=advance]") is None
-    assert "Team" not in [a.get_text() for a in overview.select("nav[aria-label='Review sections'] a")]
+    assert "Team" not in [
+        a.get_text() for a in overview.select("nav[aria-label='Review sections'] a")
+    ]
     pages.get(f"/rubrics/{review.rubric_id}")
 
 
 def test_static_pages_and_errors(world, pages):
     pages.get("/accessibility")
     pages.get("/privacy")
-    review, admin, _ = world
+    _, admin, _ = world
     pages.sign_in(admin)
     page = pages.get("/no-such-page", status=404)
     assert pages.text(page, "h1") == "Page not found"

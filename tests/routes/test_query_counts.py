@@ -11,8 +11,9 @@ def grow_team(make, review, extra: int) -> None:
     lead = review.lead_inspector.user
     for _ in range(extra):
         member = make.member(review)
-        svc.declare_interests(make.session, member, has_conflict=False, details="",
-                              actor=member.user)
+        svc.declare_interests(
+            make.session, member, has_conflict=False, details="", actor=member.user
+        )
         svc.assign_areas(make.session, member, review.rubric.areas[:3], actor=lead)
     make.session.commit()
 
@@ -33,7 +34,8 @@ def test_review_pages_do_not_grow_with_the_team(make, pages):
     pages.sign_in(admin)
     for path in ("", "/team"):
         assert statements_for(pages, f"/reviews/{small.id}{path}") == statements_for(
-            pages, f"/reviews/{large.id}{path}"), path
+            pages, f"/reviews/{large.id}{path}"
+        ), path
 
 
 def test_dashboard_does_not_grow_with_the_number_of_reviews(make, pages):

@@ -24,8 +24,7 @@ def test_outsiders_get_404_for_every_review_page(make, pages, review):
     for user in (outsider, other_authority_user):
         pages.client.post("/sign-out")
         pages.sign_in(user)
-        for path in ("", "/team", "/phase", "/dates", "/declaration",
-                     f"/team/{review.team[1].id}"):
+        for path in ("", "/team", "/phase", "/dates", "/declaration", f"/team/{review.team[1].id}"):
             pages.get(f"/reviews/{review.id}{path}", status=404)
 
 
@@ -74,8 +73,9 @@ def test_unmet_preconditions_are_stated_on_the_page(make, pages):
     unmet = pages.text(page, "[data-testid=unmet]")
     assert "at least two inspectors" in unmet
     assert "declare their interests" in unmet
-    refused = pages.post(f"/reviews/{review.id}/phase", {"version": str(review.version)},
-                         status=200)
+    refused = pages.post(
+        f"/reviews/{review.id}/phase", {"version": str(review.version)}, status=200
+    )
     assert "at least two inspectors" in pages.text(refused, ".govuk-error-summary")
 
 
@@ -89,31 +89,34 @@ def test_lead_adds_a_member_and_assigns_areas(make, pages, review, session):
     member = review.member_for(newcomer.id)
     assert member is not None and member.role == "inspector"
     area_ids = [a.id for a in review.rubric.areas[:2]]
-    pages.post(f"/reviews/{review.id}/team/{member.id}",
-               {"role": "inspector", "areas": area_ids})
+    pages.post(f"/reviews/{review.id}/team/{member.id}", {"role": "inspector", "areas": area_ids})
     session.expire_all()
-    assert sorted(a.area_id for a in session.get(Review, review.id).member_for(newcomer.id)
-                  .assignments) == sorted(area_ids)
-    logged = session.scalars(select(AuditEvent.action).where(
-        AuditEvent.review_id == review.id)).all()
+    assert sorted(
+        a.area_id for a in session.get(Review, review.id).member_for(newcomer.id).assignments
+    ) == sorted(area_ids)
+    logged = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.review_id == review.id)
+    ).all()
     assert "team.member_added" in logged and "team.areas_assigned" in logged
 
 
 def test_adding_nobody_shows_an_error(pages, review):
     pages.sign_in(review.lead_inspector.user)
-    page = pages.post(f"/reviews/{review.id}/team", {"user_id": 0, "role": "inspector"},
-                      status=400)
+    page = pages.post(f"/reviews/{review.id}/team", {"user_id": 0, "role": "inspector"}, status=400)
     assert "Select an inspector to add" in pages.text(page, ".govuk-error-summary")
 
 
 def test_member_declares_a_conflict(pages, review, session):
     member = review.team[1]
     pages.sign_in(member.user)
-    page = pages.post(f"/reviews/{review.id}/declaration", {"has_conflict": "yes", "details": ""},
-                      status=200)
+    page = pages.post(
+        f"/reviews/{review.id}/declaration", {"has_conflict": "yes", "details": ""}, status=200
+    )
     assert "Describe the conflict" in pages.text(page, ".govuk-error-summary")
-    pages.post(f"/reviews/{review.id}/declaration",
-               {"has_conflict": "yes", "details": "My sister manages a children's home there"})
+    pages.post(
+        f"/reviews/{review.id}/declaration",
+        {"has_conflict": "yes", "details": "My sister manages a children's home there"},
+    )
     session.expire_all()
     member = session.get(Review, review.id).team[1]
     assert member.has_conflict is True and member.assignments == []
@@ -122,8 +125,13 @@ def test_member_declares_a_conflict(pages, review, session):
 def test_lead_changes_dates_and_bad_dates_are_explained(pages, review, session):
     pages.sign_in(review.lead_inspector.user)
     base = {"version": str(review.version)}
-    fields = ["set_up_on", "analysis_week_on", "fieldwork_week_one_on", "fieldwork_week_two_on",
-              "publication_due_on"]
+    fields = [
+        "set_up_on",
+        "analysis_week_on",
+        "fieldwork_week_one_on",
+        "fieldwork_week_two_on",
+        "publication_due_on",
+    ]
     values = ["7 9 2026", "5 10 2026", "2 11 2026", "16 11 2026", "18 1 2027"]
     data = {**base}
     for field, value in zip(fields, values, strict=True):
@@ -134,7 +142,8 @@ def test_lead_changes_dates_and_bad_dates_are_explained(pages, review, session):
     data["publication_due_on"] = ["1", "11", "2026"]
     page = pages.post(f"/reviews/{review.id}/dates", data, status=200)
     assert "publication date must be after the fieldwork week 2 date" in pages.text(
-        page, ".govuk-error-summary")
+        page, ".govuk-error-summary"
+    )
     data["publication_due_on"] = ["25", "1", "2027"]
     pages.post(f"/reviews/{review.id}/dates", data)
     session.expire_all()

@@ -46,12 +46,16 @@ def test_forms_without_a_csrf_token_are_refused(csrf_client):
 
 
 def test_sign_in_is_rate_limited(database_url, tmp_path):
-    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="3 per minute")
+    app = make_app(
+        database_url, tmp_path, RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="3 per minute"
+    )
     with app.app_context():
         client = app.test_client()
         codes = [
-            client.post("/sign-in", data={"email": "a@test.example", "password": "wrong!"})
-            .status_code for _ in range(4)
+            client.post(
+                "/sign-in", data={"email": "a@test.example", "password": "wrong!"}
+            ).status_code
+            for _ in range(4)
         ]
         db.session.remove()
         db.engine.dispose()
@@ -78,13 +82,18 @@ def test_deactivated_users_cannot_sign_in(make, client):
 
 @pytest.mark.parametrize(
     ("next_url", "expected"),
-    [("/reviews/1", "/reviews/1"), ("https://evil.example/", "/"), ("//evil.example", "/"),
-     ("/\\evil.example", "/")],
+    [
+        ("/reviews/1", "/reviews/1"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+    ],
 )
 def test_after_sign_in_only_local_redirects(make, client, next_url, expected):
     user = make.inspector()
     make.session.commit()
-    response = client.post(f"/sign-in?next={next_url}",
-                           data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        f"/sign-in?next={next_url}", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == expected

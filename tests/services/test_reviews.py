@@ -12,9 +12,13 @@ from inspect_app.services.rubric_library import load_rubric
 
 
 def actions(session, review) -> list[str]:
-    return list(session.scalars(
-        select(AuditEvent.action).where(AuditEvent.review_id == review.id).order_by(AuditEvent.id)
-    ))
+    return list(
+        session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.review_id == review.id)
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def test_a_new_review_pins_its_rubric_and_starts_in_set_up(make, session):
@@ -30,7 +34,9 @@ def test_loading_a_changed_rubric_never_changes_a_running_review(make, session, 
     review = make.review()
     pinned = review.rubric_id
     spec = rubric_specs["jar-2005"]
-    changed = spec.__class__(**{**spec.__dict__, "title": "Revised title", "content_hash": "f" * 64})
+    changed = spec.__class__(
+        **{**spec.__dict__, "title": "Revised title", "content_hash": "f" * 64}
+    )
     result = load_rubric(session, changed)
     assert result.created and result.rubric.revision == 2
     session.expire_all()
@@ -42,8 +48,12 @@ def test_loading_a_changed_rubric_never_changes_a_running_review(make, session, 
 def test_dates_must_run_in_order(make):
     with pytest.raises(svc.ReviewError, match="fieldwork week 1 date must be after the analysis"):
         from datetime import date
+
         svc.create_review(
-            make.session, authority=make.authority(), rubric=make.rubric(), lead=make.inspector(),
+            make.session,
+            authority=make.authority(),
+            rubric=make.rubric(),
+            lead=make.inspector(),
             dates=svc.PlannedDates(date(2026, 1, 5), date(2026, 2, 2), date(2026, 1, 26)),
             created_by=None,
         )
@@ -59,33 +69,44 @@ def test_leaving_set_up_needs_a_ready_team(make, session):
     make.ready_team(review)
     svc.advance_phase(session, review, Phase.SELF_ASSESSMENT, actor=lead)
     assert review.current_phase is Phase.SELF_ASSESSMENT
-    event = session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "review.phase_changed")).one()
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "review.phase_changed")
+    ).one()
     assert (event.before, event.after, event.actor_id) == (
-        {"phase": "set_up"}, {"phase": "self_assessment"}, lead.id)
+        {"phase": "set_up"},
+        {"phase": "self_assessment"},
+        lead.id,
+    )
 
 
 def test_a_declared_conflict_blocks_assignment_to_that_authority(make, session):
     review = make.review()
     member = make.member(review)
     svc.assign_areas(session, member, review.rubric.areas[:2], actor=review.lead_inspector.user)
-    svc.declare_interests(session, member, has_conflict=True, details="Worked there until 2025",
-                          actor=member.user)
+    svc.declare_interests(
+        session, member, has_conflict=True, details="Worked there until 2025", actor=member.user
+    )
     assert member.assignments == []  # withdrawn when the conflict was declared
     with pytest.raises(svc.ReviewError, match="conflict of interest"):
         svc.assign_areas(session, member, review.rubric.areas[:1], actor=review.lead_inspector.user)
     # …and on any other review of the same authority
     second = make.review(authority=review.authority)
     with pytest.raises(svc.ReviewError, match="cannot be assigned to its review"):
-        svc.add_member(session, second, member.user, ReviewRole.INSPECTOR,
-                       actor=second.lead_inspector.user)
+        svc.add_member(
+            session, second, member.user, ReviewRole.INSPECTOR, actor=second.lead_inspector.user
+        )
 
 
 def test_a_conflict_needs_details(make, session):
     review = make.review()
     with pytest.raises(svc.ReviewError, match="Describe the conflict"):
-        svc.declare_interests(session, review.lead_inspector, has_conflict=True, details=" ",
-                              actor=review.lead_inspector.user)
+        svc.declare_interests(
+            session,
+            review.lead_inspector,
+            has_conflict=True,
+            details=" ",
+            actor=review.lead_inspector.user,
+        )
 
 
 def test_only_inspectors_join_a_team_and_only_once(make, session):

@@ -12,9 +12,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-postgres bench lint format browser-deps clean
+.PHONY: install run test test-postgres bench lint format system-deps browser-deps clean
 
-install: $(PY_STAMP) $(ASSETS)
+install: system-deps $(PY_STAMP) $(ASSETS)
+
+# WeasyPrint (PDF exports) needs Pango; installed from Debian's packages when missing.
+system-deps:
+	@/sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	  libharfbuzz-subset0 fonts-dejavu-core >/dev/null; }
 
 $(PY_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

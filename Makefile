@@ -18,7 +18,8 @@ install: system-deps $(PY_STAMP) $(ASSETS)
 
 # WeasyPrint (PDF exports) needs Pango; installed from Debian's packages when missing.
 system-deps:
-	@/sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || { $(SUDO) apt-get update -qq && \
+	@{ /sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' && \
+	   /sbin/ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so'; } || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
 	  libharfbuzz-subset0 fonts-dejavu-core >/dev/null; }
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspect_app import demo_evidence, demo_grading, demo_report
+from inspect_app.domain.evidence_store import EvidenceStore
 from inspect_app.domain.inspectorates import Inspectorate
 from inspect_app.domain.permissions import ReviewRole, UserKind
 from inspect_app.domain.phases import Phase
@@ -46,32 +48,103 @@ class DemoPerson:
 
 
 PEOPLE = [
-    DemoPerson("admin@jar.example", "Morgan Tate", UserKind.ADMINISTRATOR,
-               job_title="Programme administrator"),
-    DemoPerson("helen.marsh@ofsted.example", "Helen Marsh", UserKind.INSPECTOR,
-               Inspectorate.OFSTED, job_title="HMI, lead inspector"),
-    DemoPerson("david.okafor@ofsted.example", "David Okafor", UserKind.INSPECTOR,
-               Inspectorate.OFSTED, job_title="Additional inspector"),
-    DemoPerson("clare.whitcombe@ofsted.example", "Clare Whitcombe", UserKind.INSPECTOR,
-               Inspectorate.OFSTED, job_title="Report author"),
-    DemoPerson("priya.raman@csci.example", "Priya Raman", UserKind.INSPECTOR,
-               Inspectorate.CSCI, job_title="Regulation inspector"),
-    DemoPerson("tom.ellery@csci.example", "Tom Ellery", UserKind.INSPECTOR, Inspectorate.CSCI,
-               job_title="Regulation inspector"),
-    DemoPerson("grace.lindqvist@hc.example", "Grace Lindqvist", UserKind.INSPECTOR,
-               Inspectorate.HEALTHCARE_COMMISSION, job_title="Review manager"),
-    DemoPerson("martin.pryce@audit.example", "Martin Pryce", UserKind.INSPECTOR,
-               Inspectorate.AUDIT_COMMISSION, job_title="Performance specialist"),
-    DemoPerson("sarah.quell@probation.example", "Sarah Quell", UserKind.INSPECTOR,
-               Inspectorate.HMI_PROBATION, job_title="Inspector"),
-    DemoPerson("owen.talbot@hmic.example", "Owen Talbot", UserKind.INSPECTOR, Inspectorate.HMIC,
-               job_title="Staff officer"),
-    DemoPerson("ruth.abernathy@ali.example", "Ruth Abernathy", UserKind.INSPECTOR,
-               Inspectorate.ALI, job_title="Inspector"),
-    DemoPerson("janet.holloway@northmere.example", "Janet Holloway", UserKind.AUTHORITY,
-               authority_code="NMB", job_title="Director of Children's Services"),
-    DemoPerson("ian.corder@castlebridge.example", "Ian Corder", UserKind.AUTHORITY,
-               authority_code="CSB", job_title="Head of Performance"),
+    DemoPerson(
+        "admin@jar.example",
+        "Morgan Tate",
+        UserKind.ADMINISTRATOR,
+        job_title="Programme administrator",
+    ),
+    DemoPerson(
+        "helen.marsh@ofsted.example",
+        "Helen Marsh",
+        UserKind.INSPECTOR,
+        Inspectorate.OFSTED,
+        job_title="HMI, lead inspector",
+    ),
+    DemoPerson(
+        "david.okafor@ofsted.example",
+        "David Okafor",
+        UserKind.INSPECTOR,
+        Inspectorate.OFSTED,
+        job_title="Additional inspector",
+    ),
+    DemoPerson(
+        "clare.whitcombe@ofsted.example",
+        "Clare Whitcombe",
+        UserKind.INSPECTOR,
+        Inspectorate.OFSTED,
+        job_title="Report author",
+    ),
+    DemoPerson(
+        "priya.raman@csci.example",
+        "Priya Raman",
+        UserKind.INSPECTOR,
+        Inspectorate.CSCI,
+        job_title="Regulation inspector",
+    ),
+    DemoPerson(
+        "tom.ellery@csci.example",
+        "Tom Ellery",
+        UserKind.INSPECTOR,
+        Inspectorate.CSCI,
+        job_title="Regulation inspector",
+    ),
+    DemoPerson(
+        "grace.lindqvist@hc.example",
+        "Grace Lindqvist",
+        UserKind.INSPECTOR,
+        Inspectorate.HEALTHCARE_COMMISSION,
+        job_title="Review manager",
+    ),
+    DemoPerson(
+        "martin.pryce@audit.example",
+        "Martin Pryce",
+        UserKind.INSPECTOR,
+        Inspectorate.AUDIT_COMMISSION,
+        job_title="Performance specialist",
+    ),
+    DemoPerson(
+        "sarah.quell@probation.example",
+        "Sarah Quell",
+        UserKind.INSPECTOR,
+        Inspectorate.HMI_PROBATION,
+        job_title="Inspector",
+    ),
+    DemoPerson(
+        "owen.talbot@hmic.example",
+        "Owen Talbot",
+        UserKind.INSPECTOR,
+        Inspectorate.HMIC,
+        job_title="Staff officer",
+    ),
+    DemoPerson(
+        "ruth.abernathy@ali.example",
+        "Ruth Abernathy",
+        UserKind.INSPECTOR,
+        Inspectorate.ALI,
+        job_title="Inspector",
+    ),
+    DemoPerson(
+        "janet.holloway@northmere.example",
+        "Janet Holloway",
+        UserKind.AUTHORITY,
+        authority_code="NMB",
+        job_title="Director of Children's Services",
+    ),
+    DemoPerson(
+        "ian.corder@castlebridge.example",
+        "Ian Corder",
+        UserKind.AUTHORITY,
+        authority_code="CSB",
+        job_title="Head of Performance",
+    ),
+    DemoPerson(
+        "amara.stockley@fenwickvale.example",
+        "Amara Stockley",
+        UserKind.AUTHORITY,
+        authority_code="FVD",
+        job_title="Director of Children's Services",
+    ),
 ]
 
 # Northmere team: who does what, and which 2005 areas (by number) each grades.
@@ -101,8 +174,12 @@ def ensure_rubrics(session: Session, rubrics_dir: Path) -> None:
         load_rubric(session, spec, loaded_from=str(rubrics_dir / f"{spec.key}.yaml"))
 
 
-def load_demo(session: Session, rubrics_dir: Path) -> list[DemoPerson]:
-    """Create the demo data in the session (the caller commits). Returns the people."""
+def load_demo(
+    session: Session, rubrics_dir: Path, evidence_dir: Path | None = None
+) -> list[DemoPerson]:
+    """Create the demo data in the session (the caller commits). Returns the people.
+
+    Evidence files go to ``evidence_dir`` (by default the app's ``EVIDENCE_DIR``)."""
     if session.scalar(select(Authority).where(Authority.code == "NMB")) is not None:
         raise DemoAlreadyLoaded("The demo is already loaded.")
     ensure_rubrics(session, rubrics_dir)
@@ -110,38 +187,68 @@ def load_demo(session: Session, rubrics_dir: Path) -> list[DemoPerson]:
         select(Rubric).where(Rubric.key == "jar-2005").order_by(Rubric.revision.desc())
     ).first()
 
-    authorities = {code: Authority(code=code, name=name, region=region)
-                   for code, name, region in AUTHORITIES}
+    authorities = {
+        code: Authority(code=code, name=name, region=region) for code, name, region in AUTHORITIES
+    }
     session.add_all(authorities.values())
     session.flush()
     for code, neighbour_codes in NEIGHBOURS.items():
         for rank, other in enumerate(neighbour_codes, start=1):
-            session.add(AuthorityNeighbour(authority_id=authorities[code].id,
-                                           neighbour_id=authorities[other].id, rank=rank))
+            session.add(
+                AuthorityNeighbour(
+                    authority_id=authorities[code].id, neighbour_id=authorities[other].id, rank=rank
+                )
+            )
 
     users: dict[str, User] = {}
     for person in PEOPLE:
         users[person.email] = create_user(
-            session, email=person.email, name=person.name, password=DEMO_PASSWORD,
-            kind=person.kind, inspectorate=person.inspectorate,
-            authority=authorities.get(person.authority_code or ""), job_title=person.job_title,
+            session,
+            email=person.email,
+            name=person.name,
+            password=DEMO_PASSWORD,
+            kind=person.kind,
+            inspectorate=person.inspectorate,
+            authority=authorities.get(person.authority_code or ""),
+            job_title=person.job_title,
         )
     admin = users["admin@jar.example"]
 
-    _northmere_review(session, authorities["NMB"], rubric_2005, users, admin)
+    northmere = _northmere_review(
+        session, authorities["NMB"], rubric_2005, users, admin, demo_evidence.store_at(evidence_dir)
+    )
+    demo_grading.grade_northmere(session, northmere, users)
     _castlebridge_review(session, authorities["CSB"], rubric_2005, users, admin)
+    demo_grading.harlow_moss_review(
+        session, authorities["HLM"], rubric_2005, users, admin, demo_evidence.store_at(evidence_dir)
+    )
+    demo_report.fenwick_vale_review(
+        session, authorities["FVD"], rubric_2005, users, admin, demo_evidence.store_at(evidence_dir)
+    )
     session.flush()
     return PEOPLE
 
 
-def _northmere_review(session: Session, authority: Authority, rubric: Rubric,
-                      users: dict[str, User], admin: User) -> Review:
+def _northmere_review(
+    session: Session,
+    authority: Authority,
+    rubric: Rubric,
+    users: dict[str, User],
+    admin: User,
+    store: EvidenceStore,
+) -> Review:
     lead = users["helen.marsh@ofsted.example"]
     review = review_service.create_review(
-        session, authority=authority, rubric=rubric, lead=lead, created_by=admin,
+        session,
+        authority=authority,
+        rubric=rubric,
+        lead=lead,
+        created_by=admin,
         dates=review_service.PlannedDates(
-            set_up_on=date(2026, 9, 14), analysis_week_on=date(2026, 10, 12),
-            fieldwork_week_one_on=date(2026, 11, 9), fieldwork_week_two_on=date(2026, 11, 23),
+            set_up_on=date(2026, 9, 14),
+            analysis_week_on=date(2026, 10, 12),
+            fieldwork_week_one_on=date(2026, 11, 9),
+            fieldwork_week_two_on=date(2026, 11, 23),
             publication_due_on=date(2027, 1, 25),
         ),
     )
@@ -150,27 +257,38 @@ def _northmere_review(session: Session, authority: Authority, rubric: Rubric,
         member = review.member_for(users[email].id)
         if member is None:
             member = review_service.add_member(session, review, users[email], role, actor=lead)
-        review_service.declare_interests(session, member, has_conflict=False, details="",
-                                         actor=users[email])
-        review_service.assign_areas(session, member, [areas[n] for n in area_numbers],
-                                    actor=lead)
+        review_service.declare_interests(
+            session, member, has_conflict=False, details="", actor=users[email]
+        )
+        review_service.assign_areas(session, member, [areas[n] for n in area_numbers], actor=lead)
     session.flush()
-    for phase in (Phase.SELF_ASSESSMENT, Phase.ANALYSIS, Phase.FIELDWORK):
+    review_service.advance_phase(session, review, Phase.SELF_ASSESSMENT, actor=lead)
+    demo_evidence.return_self_evaluation(session, review, users, store)
+    for phase in (Phase.ANALYSIS, Phase.FIELDWORK):
         review_service.advance_phase(session, review, phase, actor=lead)
+    demo_evidence.gather_evidence(session, review, users, store)
     return review
 
 
-def _castlebridge_review(session: Session, authority: Authority, rubric: Rubric,
-                         users: dict[str, User], admin: User) -> Review:
+def _castlebridge_review(
+    session: Session, authority: Authority, rubric: Rubric, users: dict[str, User], admin: User
+) -> Review:
     lead = users["priya.raman@csci.example"]  # a lead from CSCI, not Ofsted
     review = review_service.create_review(
-        session, authority=authority, rubric=rubric, lead=lead, created_by=admin,
+        session,
+        authority=authority,
+        rubric=rubric,
+        lead=lead,
+        created_by=admin,
         dates=review_service.PlannedDates(
-            set_up_on=date(2027, 1, 11), analysis_week_on=date(2027, 2, 8),
-            fieldwork_week_one_on=date(2027, 3, 8), fieldwork_week_two_on=date(2027, 3, 22),
+            set_up_on=date(2027, 1, 11),
+            analysis_week_on=date(2027, 2, 8),
+            fieldwork_week_one_on=date(2027, 3, 8),
+            fieldwork_week_two_on=date(2027, 3, 22),
             publication_due_on=date(2027, 5, 17),
         ),
     )
-    review_service.add_member(session, review, users["tom.ellery@csci.example"],
-                              ReviewRole.INSPECTOR, actor=lead)
+    review_service.add_member(
+        session, review, users["tom.ellery@csci.example"], ReviewRole.INSPECTOR, actor=lead
+    )
     return review

@@ -78,10 +78,12 @@ class PostgresDatabases:
         with self.engine.connect() as conn:
             self.tables = [
                 row[0]
-                for row in conn.execute(text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'alembic_version'"
-                ))
+                for row in conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND tablename <> 'alembic_version'"
+                    )
+                )
             ]
 
     @contextmanager

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date
+from pathlib import Path
 
+from flask import current_app
+from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
+from inspect_app.domain.evidence_store import EvidenceStore
 from inspect_app.domain.inspectorates import Inspectorate
 from inspect_app.domain.permissions import ReviewRole, UserKind
 from inspect_app.domain.phases import Phase
 from inspect_app.domain.rubric import RubricSpec
-from inspect_app.models import Authority, Review, Rubric, TeamMember, User
+from inspect_app.domain.selfeval_workbook import workbook_layout
+from inspect_app.models import Authority, Review, Rubric, SelfEvaluation, TeamMember, User
 from inspect_app.services import reviews as review_service
 from inspect_app.services.rubric_library import load_rubric
+from inspect_app.services.self_evaluation import blank_workbook, has_return, submit_return
 from inspect_app.services.users import create_user
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 — test data
@@ -123,8 +130,95 @@ class Factory:
         if phase is not Phase.SET_UP:
             self.ready_team(review)
         while review.current_phase is not phase:
+            if review.current_phase is Phase.SELF_ASSESSMENT and not has_return(
+                self.session, review.id
+            ):
+                self.self_evaluation(review)  # analysis needs the authority's return
+            if review.current_phase is Phase.MODERATION:
+                self.agree_all(review)  # drafting needs every judgement agreed
+            if review.current_phase is Phase.DRAFTING:
+                from tests.report_factories import write_minimal_report
+
+                write_minimal_report(self.session, review)  # the accuracy check needs a draft
             review_service.advance_phase(
                 self.session, review, review.current_phase.next, actor=review.lead_inspector.user
             )
         self.session.flush()
         return review
+
+    def agree_all(self, review: Review, grade: int = 3) -> None:
+        """Record an agreed grade for every judgement not yet agreed (lead, moderation)."""
+        from inspect_app.services import moderation
+
+        lead = review.lead_inspector.user
+        access = review_service.access_for(lead, review)
+        for item in moderation.moderation_items(self.session, review):
+            if item.agreed is None:
+                moderation.record_agreed_grade(
+                    self.session,
+                    review,
+                    item.target,
+                    value=grade,
+                    reasons="Agreed at the moderation meeting.",
+                    actor=lead,
+                    access=access,
+                    expected_version=None,
+                )
+        self.session.flush()
+
+    # --- the authority's self-evaluation ------------------------------------------------
+
+    def filled_workbook(
+        self, review: Review, answers: dict[str, tuple[object, object, object]] | None = None
+    ) -> bytes:
+        """The review's workbook with answers typed in: judgement -> (grade, narrative,
+        evidence). By default the first key judgement of every area is graded 3."""
+        spec = review.rubric.to_spec()
+        if answers is None:
+            answers = {
+                area.key_judgements[0].number: (
+                    3,
+                    f"Good work on {area.title.lower()}.",
+                    "Children and Young People's Plan 2006",
+                )
+                for area in spec.areas
+            }
+        cells = {
+            row.judgement: (sheet.title, row.row)
+            for sheet in workbook_layout(spec)
+            for row in sheet.rows
+        }
+        book = load_workbook(io.BytesIO(blank_workbook(review)))
+        for judgement, values in answers.items():
+            title, row = cells[judgement]
+            for column, value in zip("CDE", values, strict=True):
+                if value is not None:
+                    book[title][f"{column}{row}"] = value
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    def self_evaluation(
+        self,
+        review: Review,
+        answers: dict[str, tuple[object, object, object]] | None = None,
+        *,
+        actor: User | None = None,
+    ) -> SelfEvaluation:
+        """Return the authority's self-evaluation through the service, as the web does."""
+        actor = actor or self.authority_user(review.authority)
+        returned = submit_return(
+            self.session,
+            evidence_store(),
+            review,
+            self.filled_workbook(review, answers),
+            filename="self-evaluation.xlsx",
+            actor=actor,
+            max_bytes=50 * 1024 * 1024,
+        )
+        self.session.flush()
+        return returned
+
+
+def evidence_store() -> EvidenceStore:
+    return EvidenceStore(Path(current_app.config["EVIDENCE_DIR"]))

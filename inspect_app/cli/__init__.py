@@ -7,9 +7,19 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from inspect_app.cli.demo import demo
+    from inspect_app.cli.reconcile import reconcile
     from inspect_app.cli.reviews import reviews
     from inspect_app.cli.rubrics import rubrics
     from inspect_app.cli.users import users
 
     for group in (rubrics, users, reviews, demo):
         app.cli.add_command(group)
+    app.cli.add_command(reconcile)
+
+    from inspect_app.cli.selfeval import selfeval
+
+    app.cli.add_command(selfeval)
+
+    from inspect_app.cli.export import export
+
+    app.cli.add_command(export)

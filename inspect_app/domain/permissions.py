@@ -232,3 +232,110 @@ class Access:
             "The self-assessment phase has ended, so the self-evaluation can no longer be "
             f"changed. The review is now in the {self.review_phase.label.lower()} phase."
         )
+
+    # --- The report: drafting, factual accuracy, publication, action plan -------------------
+
+    @property
+    def is_report_writer(self) -> bool:
+        """The report author or the lead inspector: the people who write the report."""
+        return self.user_kind is UserKind.INSPECTOR and self.role in (
+            ReviewRole.REPORT_AUTHOR,
+            ReviewRole.LEAD_INSPECTOR,
+        )
+
+    @property
+    def report_is_published(self) -> bool:
+        return self.review_phase.is_at_least(Phase.PUBLISHED)
+
+    @property
+    def can_draft_report(self) -> bool:
+        """Write sections and recommendations: the report author or lead, while drafting and
+        during the factual accuracy check (to act on the authority's comments)."""
+        return self.is_report_writer and self.review_phase in (
+            Phase.DRAFTING,
+            Phase.FACTUAL_ACCURACY,
+        )
+
+    def can_edit_report(self, *, reissue_open: bool) -> bool:
+        """Drafting as above; after publication only in a draft the lead reopened for a
+        formal re-issue, and never once the review is closed."""
+        if self.can_draft_report:
+            return True
+        return (
+            reissue_open
+            and self.is_report_writer
+            and self.review_phase in (Phase.PUBLISHED, Phase.ACTION_PLAN)
+        )
+
+    @property
+    def can_comment_on_accuracy(self) -> bool:
+        """Raise factual accuracy comments: the authority, during the check only."""
+        return self.is_authority_user and self.review_phase is Phase.FACTUAL_ACCURACY
+
+    @property
+    def can_answer_accuracy_comments(self) -> bool:
+        """Accept or reject the authority’s comments: the report author or lead, in the check."""
+        return self.is_report_writer and self.review_phase is Phase.FACTUAL_ACCURACY
+
+    @property
+    def can_see_accuracy_comments(self) -> bool:
+        return (self.is_team_member or self.is_authority_user) and self.review_phase.is_at_least(
+            Phase.FACTUAL_ACCURACY
+        )
+
+    @property
+    def can_publish(self) -> bool:
+        """Publish the report (which moves the review to Published): the lead inspector."""
+        return (
+            self.is_lead
+            and self.user_kind is UserKind.INSPECTOR
+            and self.review_phase is Phase.FACTUAL_ACCURACY
+        )
+
+    @property
+    def can_reissue_report(self) -> bool:
+        """Reopen the published report and publish a new numbered version, with reasons."""
+        return (
+            self.is_lead
+            and self.user_kind is UserKind.INSPECTOR
+            and self.review_phase in (Phase.PUBLISHED, Phase.ACTION_PLAN)
+        )
+
+    @property
+    def can_manage_publication(self) -> bool:
+        """Make the published report public at its public address, or withdraw it."""
+        return self.is_lead and self.user_kind is UserKind.INSPECTOR and self.report_is_published
+
+    @property
+    def can_view_report(self) -> bool:
+        """The team always; the authority during the factual accuracy check (the draft only)
+        and once published; administrators once published."""
+        if self.is_team_member:
+            return True
+        if self.is_authority_user:
+            return self.review_phase.is_at_least(Phase.FACTUAL_ACCURACY)
+        return self.is_administrator and self.report_is_published
+
+    @property
+    def can_see_report_draft(self) -> bool:
+        """The live draft (rather than the published version): the team, and the authority
+        during the factual accuracy check."""
+        if self.is_team_member:
+            return True
+        return self.is_authority_user and self.review_phase is Phase.FACTUAL_ACCURACY
+
+    @property
+    def can_see_report_workings(self) -> bool:
+        """The team's own view of the report: individual grades and rationales in the annex,
+        restricted evidence in the index, seeds, version history."""
+        return self.is_team_member and self.user_kind is UserKind.INSPECTOR
+
+    @property
+    def can_edit_action_plan(self) -> bool:
+        """The authority writes and updates its action plan once the report is published."""
+        return self.is_authority_user and self.review_phase in (Phase.PUBLISHED, Phase.ACTION_PLAN)
+
+    @property
+    def can_view_action_plan(self) -> bool:
+        """The lead and team follow progress; the authority writes it."""
+        return (self.is_team_member or self.is_authority_user) and self.report_is_published

@@ -19,11 +19,23 @@ from inspect_app.models.grading import (
     GradingAllowance,
 )
 from inspect_app.models.people import Authority, AuthorityNeighbour, User
+from inspect_app.models.report import (
+    AccuracyComment,
+    ActionPlan,
+    PlannedAction,
+    PublishedReport,
+    Recommendation,
+    Report,
+    ReportSection,
+    ReportSectionRevision,
+)
 from inspect_app.models.review import AreaAssignment, Review, TeamMember
 from inspect_app.models.rubric import JudgementArea, KeyJudgement, Rubric
 from inspect_app.models.self_evaluation import SelfEvaluation, SelfEvaluationEntry
 
 __all__ = [
+    "AccuracyComment",
+    "ActionPlan",
     "AgreedGrade",
     "AgreedGradeRevision",
     "ApiToken",
@@ -40,6 +52,12 @@ __all__ = [
     "GradingAllowance",
     "JudgementArea",
     "KeyJudgement",
+    "PlannedAction",
+    "PublishedReport",
+    "Recommendation",
+    "Report",
+    "ReportSection",
+    "ReportSectionRevision",
     "Review",
     "Rubric",
     "SelfEvaluation",

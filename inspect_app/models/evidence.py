@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.domain.evidence import EvidenceKind, Stance
 from inspect_app.domain.evidence_files import EXTENSIONS
@@ -36,7 +36,7 @@ class EvidenceBlob(db.Model):
     size: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(20))  # sniffed: pdf, docx, xlsx, csv, text …
     media_type: Mapped[str] = mapped_column(String(100))
-    extracted_text: Mapped[str] = deferred(mapped_column(Text, default=""))
+    extracted_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -80,6 +80,18 @@ class EvidenceItem(db.Model):
     @property
     def inspectorate_label(self) -> str:
         return Inspectorate(self.inspectorate).label if self.inspectorate else "The authority"
+
+    @property
+    def inspectorate_short_label(self) -> str:
+        return Inspectorate(self.inspectorate).short_label if self.inspectorate else "Authority"
+
+    @property
+    def bearings(self) -> list[tuple[str, str]]:
+        """(key judgement number, stance) from its links and any tracked case findings."""
+        found = {(link.key_judgement.number, link.stance) for link in self.links}
+        if self.tracked_case is not None:
+            found |= {(f.key_judgement.number, f.stance) for f in self.tracked_case.findings}
+        return sorted(found, key=lambda pair: (judgement_sort_key(pair[0]), pair[1]))
 
     @property
     def is_deleted(self) -> bool:
@@ -141,7 +153,10 @@ class EvidenceLink(db.Model):
     """An item's bearing on a key judgement: it supports or contradicts it."""
 
     __tablename__ = "evidence_link"
-    __table_args__ = (UniqueConstraint("evidence_item_id", "key_judgement_id"),)
+    __table_args__ = (
+        UniqueConstraint("evidence_item_id", "key_judgement_id"),
+        CheckConstraint("stance IN ('supports', 'contradicts')", name="stance_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     evidence_item_id: Mapped[int] = mapped_column(ForeignKey("evidence_item.id"), index=True)
@@ -208,6 +223,9 @@ class TrackedCaseFinding(db.Model):
     """What tracking the case showed about a key judgement."""
 
     __tablename__ = "tracked_case_finding"
+    __table_args__ = (
+        CheckConstraint("stance IN ('supports', 'contradicts')", name="stance_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("tracked_case.id"), index=True)

@@ -20,16 +20,19 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Column,
     Float,
     ForeignKey,
     String,
+    Table,
     Text,
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from inspect_app.extensions import db
+from inspect_app.models.evidence import EvidenceItem
 from inspect_app.models.people import User
 from inspect_app.models.rubric import JudgementArea, KeyJudgement
 from inspect_app.models.types import JSONType, UTCDateTime, utcnow
@@ -72,9 +75,7 @@ class Grade(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
     grader_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    key_judgement_id: Mapped[int | None] = mapped_column(
-        ForeignKey("key_judgement.id"), index=True
-    )
+    key_judgement_id: Mapped[int | None] = mapped_column(ForeignKey("key_judgement.id"), index=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("judgement_area.id"), index=True)
     value: Mapped[int]
     rationale: Mapped[str] = mapped_column(Text)
@@ -112,6 +113,16 @@ class Grade(db.Model):
         return f"<Grade {self.id} {self.kind} {self.target_id} = {self.value} v{self.version}>"
 
 
+# The evidence items a grade rests on, as at each revision: a new revision gets its own links,
+# so earlier revisions keep theirs and no link is ever deleted.
+grade_evidence = Table(
+    "grade_evidence",
+    db.metadata,
+    Column("grade_revision_id", ForeignKey("grade_revision.id"), primary_key=True),
+    Column("evidence_item_id", ForeignKey("evidence_item.id"), primary_key=True, index=True),
+)
+
+
 class GradeRevision(db.Model):
     """Every value ever submitted for a grade: the lineage behind the current value."""
 
@@ -129,6 +140,13 @@ class GradeRevision(db.Model):
 
     grade: Mapped[Grade] = relationship(back_populates="revisions")
     recorded_by: Mapped[User] = relationship()
+    evidence_items: Mapped[list[EvidenceItem]] = relationship(
+        secondary=grade_evidence, order_by=EvidenceItem.id
+    )
+
+    @property
+    def evidence_item_ids(self) -> list[int]:
+        return [item.id for item in self.evidence_items]
 
     @property
     def confidence_label(self) -> str:
@@ -148,9 +166,7 @@ class AgreedGrade(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
-    key_judgement_id: Mapped[int | None] = mapped_column(
-        ForeignKey("key_judgement.id"), index=True
-    )
+    key_judgement_id: Mapped[int | None] = mapped_column(ForeignKey("key_judgement.id"), index=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("judgement_area.id"), index=True)
     value: Mapped[int]
     reasons: Mapped[str] = mapped_column(Text, default="")
@@ -224,7 +240,9 @@ def _refuse_delete(mapper, connection, target) -> None:
 
 
 def _refuse_update(mapper, connection, target) -> None:
-    raise GradingRecordIsPermanent(f"{type(target).__name__} rows are never changed")
+    session = object_session(target)
+    if session is not None and session.is_modified(target, include_collections=False):
+        raise GradingRecordIsPermanent(f"{type(target).__name__} rows are never changed")
 
 
 for _model in (Grade, AgreedGrade, GradeRevision, AgreedGradeRevision):
@@ -242,4 +260,5 @@ __all__ = [
     "GradingAllowance",
     "GradingRecordIsPermanent",
     "JudgementKind",
+    "grade_evidence",
 ]

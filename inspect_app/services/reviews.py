@@ -8,7 +8,7 @@ from datetime import date
 from itertools import pairwise
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from inspect_app.domain.permissions import Access, ReviewRole, UserKind
 from inspect_app.domain.phases import Phase, ReviewFacts, check_transition
@@ -327,7 +327,37 @@ def review_facts(review: Review) -> ReviewFacts:
             )
         ),
         missing_agreed_judgements=_missing_agreed_judgements(review),
+        self_evaluation_received=_self_evaluation_received(review),
+        report_has_content=_report_has_content(review),
+        unanswered_accuracy_comments=_unanswered_accuracy_comments(review),
     )
+
+
+def _self_evaluation_received(review: Review) -> bool:
+    """Only self-assessment → analysis depends on this, so it is only looked up then."""
+    if review.current_phase is not Phase.SELF_ASSESSMENT:
+        return True
+    from inspect_app.services.self_evaluation import has_return
+
+    return has_return(object_session(review), review.id)
+
+
+def _report_has_content(review: Review) -> bool:
+    """Only drafting → factual accuracy depends on this, so it is only looked up then."""
+    if review.current_phase is not Phase.DRAFTING:
+        return True
+    from inspect_app.services.report_drafting import report_has_content
+
+    return report_has_content(object_session(review), review.id)
+
+
+def _unanswered_accuracy_comments(review: Review) -> int:
+    """Only factual accuracy → published depends on this, so it is only looked up then."""
+    if review.current_phase is not Phase.FACTUAL_ACCURACY:
+        return 0
+    from inspect_app.services.factual_accuracy import unanswered_count
+
+    return unanswered_count(object_session(review), review.id)
 
 
 def _missing_agreed_judgements(review: Review) -> tuple[str, ...]:
@@ -355,6 +385,11 @@ def advance_phase(session: Session, review: Review, target: Phase, *, actor: Use
         before={"phase": current.value},
         after={"phase": target.value},
     )
+    if target is Phase.PUBLISHED:
+        # Entering Published freezes the report, whichever page moved the review on.
+        from inspect_app.services.publication import publish_first_version
+
+        publish_first_version(session, review, actor=actor)
 
 
 def access_for(user: User, review: Review) -> Access:

@@ -22,6 +22,27 @@ def init_app(app: Flask) -> None:
     for blueprint in (auth_bp, dashboard_bp, reviews_bp, rubrics_bp, admin_bp):
         app.register_blueprint(blueprint)
 
+    import inspect_app.api.report  # noqa: F401 — the report endpoints, on the api blueprint
+    from inspect_app.api.routes import bp as api_bp
+    from inspect_app.grading.routes import bp as grading_bp
+    from inspect_app.profile.routes import bp as profile_bp
+
+    for blueprint in (grading_bp, api_bp, profile_bp):
+        app.register_blueprint(blueprint)
+
+    from inspect_app.evidence.routes import bp as evidence_bp
+    from inspect_app.self_evaluation.routes import bp as self_evaluation_bp
+    from inspect_app.tracked_cases.routes import bp as tracked_cases_bp
+
+    for blueprint in (evidence_bp, self_evaluation_bp, tracked_cases_bp):
+        app.register_blueprint(blueprint)
+
+    from inspect_app.public.routes import bp as public_bp
+    from inspect_app.report.routes import bp as report_bp
+
+    for blueprint in (report_bp, public_bp):
+        app.register_blueprint(blueprint)
+
     WTFormsHelpers(app)  # wtforms_errors() for the GOV.UK error summary
     security.init_app(app)
     errors.init_app(app)

@@ -17,6 +17,19 @@ TITLES = {
     500: "Sorry, there is a problem with the service",
 }
 
+# The API's error objects are {"error": {"code": …, "message": …}}; see inspect_app/api.
+API_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "stale_version",
+    413: "too_large",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -26,7 +39,14 @@ def render_error(code: int, message: str | None = None):
     title = TITLES.get(code, "Sorry, there is a problem")
     if _wants_json():
         return jsonify(
-            {"error": {"status": code, "title": title, "message": message or title}}
+            {
+                "error": {
+                    "code": API_ERROR_CODES.get(code, "error"),
+                    "status": code,
+                    "title": title,
+                    "message": message or title,
+                }
+            }
         ), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 

@@ -14,8 +14,10 @@ branch_labels = None
 depends_on = None
 
 # Grades and agreed grades are never deleted; their revisions are never changed either.
-NEVER_DELETED = ('grade', 'agreed_grade', 'grade_revision', 'agreed_grade_revision')
-NEVER_CHANGED = ('grade_revision', 'agreed_grade_revision')
+NEVER_DELETED = (
+    'grade', 'agreed_grade', 'grade_revision', 'agreed_grade_revision', 'grade_evidence'
+)
+NEVER_CHANGED = ('grade_revision', 'agreed_grade_revision', 'grade_evidence')
 
 
 def upgrade():
@@ -143,6 +145,17 @@ def upgrade():
     )
     with op.batch_alter_table('grade_revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_grade_revision_grade_id'), ['grade_id'], unique=False)
+
+    # Links from each grade revision to the evidence items it rests on (evidence_item: 0002).
+    op.create_table('grade_evidence',
+    sa.Column('grade_revision_id', sa.Integer(), nullable=False),
+    sa.Column('evidence_item_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['evidence_item_id'], ['evidence_item.id'], name=op.f('fk_grade_evidence_evidence_item_id_evidence_item')),
+    sa.ForeignKeyConstraint(['grade_revision_id'], ['grade_revision.id'], name=op.f('fk_grade_evidence_grade_revision_id_grade_revision')),
+    sa.PrimaryKeyConstraint('grade_revision_id', 'evidence_item_id', name=op.f('pk_grade_evidence'))
+    )
+    with op.batch_alter_table('grade_evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_grade_evidence_evidence_item_id'), ['evidence_item_id'], unique=False)
     _make_grading_record_permanent()
 
 
@@ -176,6 +189,10 @@ def downgrade():
         )
     if not sqlite:
         op.execute("DROP FUNCTION IF EXISTS grading_record_is_permanent()")
+    with op.batch_alter_table('grade_evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_grade_evidence_evidence_item_id'))
+
+    op.drop_table('grade_evidence')
     with op.batch_alter_table('grade_revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_grade_revision_grade_id'))
 

@@ -14,8 +14,10 @@ from tests.browser.conftest import assert_accessible, screenshot, sign_in, sign_
 @pytest.fixture
 def two_reviews(make):
     review = make.review_in(Phase.SELF_ASSESSMENT)
+    make.self_evaluation(review)  # the authority's return lets the review move to analysis
     other = make.review(authority=make.authority("Elsewhere District Council"))
     authority_user = make.authority_user(review.authority)
+    make.self_evaluation(review, actor=authority_user)  # analysis needs the authority's return
     make.session.commit()
     return review, other, authority_user
 

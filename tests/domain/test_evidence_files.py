@@ -4,7 +4,6 @@ import io
 import zipfile
 from pathlib import Path
 
-from tests.domain import evidence_samples as samples
 import pytest
 
 from inspect_app.domain.evidence_files import (
@@ -16,6 +15,7 @@ from inspect_app.domain.evidence_files import (
     inspect_upload,
     sanitise_filename,
 )
+from tests.domain import evidence_samples as samples
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,11 +7,11 @@ import stat
 import time
 from pathlib import Path
 
-from tests.domain import evidence_samples as samples
 import pytest
 
 from inspect_app.domain.evidence_files import RefusedFile, sanitise_filename
 from inspect_app.domain.evidence_store import EvidenceStore, StoredBlob, TooLarge
+from tests.domain import evidence_samples as samples
 
 MB = 1024 * 1024
 

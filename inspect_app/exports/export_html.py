@@ -1,0 +1,117 @@
+"""The report as one standalone, print-ready, accessible HTML document.
+
+Rendered with a Jinja environment of its own (not Flask's), autoescaping everything; the
+authors' Markdown goes through :func:`~inspect_app.domain.report.render_markdown`, which
+sanitises it. The stylesheet is embedded, so the file stands alone; pass
+``stylesheet_href`` to link to it instead (for a page served under a Content Security
+Policy that refuses inline styles — serve :func:`report_css` at that address). The PDF is
+made from this same HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from inspect_app.domain.report import (
+    ReportDocument,
+    format_date,
+    grade_text,
+    render_markdown,
+    with_hash,
+)
+
+__all__ = ["children_summary_to_html", "contents", "report_css", "to_html"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+OVERRIDE_NOTE = (
+    "The lead inspector departed from the grade suggested by the framework’s rule; "
+    "the annex gives the reasons."
+)
+
+
+def grade_tag(grade: int | None, label: str) -> Markup:
+    """The grade as text (``3 – Good``), with a colour that only repeats what it says."""
+    css_class = f"grade-{grade}" if grade is not None else "grade-none"
+    return Markup('<span class="grade {}">{}</span>').format(css_class, grade_text(grade, label))
+
+
+def _paragraphs(text: str) -> list[Markup]:
+    """Plain text split into paragraphs at blank lines; single line breaks kept."""
+    chunks = [c.strip() for c in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
+    return [Markup("<br>\n").join(escape(line) for line in c.split("\n")) for c in chunks if c]
+
+
+def _markdown(text: str, top_heading: int = 3) -> Markup:
+    return render_markdown(text, top_heading=top_heading)
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = _markdown
+    env.filters["date"] = format_date
+    env.filters["paragraphs"] = _paragraphs
+    env.globals["grade_tag"] = grade_tag
+    env.globals["override_note"] = OVERRIDE_NOTE
+    env.globals["none_recorded"] = Markup('<p class="none">None recorded.</p>')
+    return env
+
+
+@cache
+def report_css() -> str:
+    """The report's stylesheet (screen and print)."""
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def contents(doc: ReportDocument) -> list[tuple[str, str]]:
+    """The report's sections in order, as (anchor, heading): the contents list."""
+    entries = [
+        ("introduction", "Introduction"),
+        ("context", "Context"),
+        ("main-findings", "Main findings"),
+        ("grades", "Grades"),
+        ("recommendations", "Recommendations"),
+    ]
+    entries += [(f"area-{s.area_number}", s.area_title) for s in doc.sections_in_order]
+    entries += [
+        ("annex-grades", "Annex: how the grades were agreed"),
+        ("about", "About this document"),
+    ]
+    return entries
+
+
+def _render(template: str, doc: ReportDocument, stylesheet_href: str | None) -> str:
+    doc = with_hash(doc)
+    return (
+        _environment()
+        .get_template(template)
+        .render(
+            doc=doc,
+            content_hash=doc.content_hash,
+            contents=contents(doc),
+            css=Markup(report_css()),  # noqa: S704 (our own stylesheet, not user input)
+            stylesheet_href=stylesheet_href,
+        )
+    )
+
+
+def to_html(doc: ReportDocument, *, stylesheet_href: str | None = None) -> str:
+    """The whole report as a standalone HTML document."""
+    return _render("report.html", doc, stylesheet_href)
+
+
+def children_summary_to_html(doc: ReportDocument, *, stylesheet_href: str | None = None) -> str:
+    """The summary for children and young people as a standalone HTML document."""
+    return _render("children_summary.html", doc, stylesheet_href)

@@ -1,0 +1,197 @@
+"""The report's tables as an Excel workbook.
+
+Sheets: "Document" (what the workbook is, with the content fingerprint), "Grades",
+"Recommendations", "Evidence index" and "Grade lineage". Text is always stored as text:
+a value that begins with ``=`` (or ``+``, ``-``, ``@``) is neither a formula nor becomes
+one when the cell is edited. The evidence index lists restricted evidence only in the
+inspection team's export.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from inspect_app.domain.report import Audience, ReportDocument, with_hash
+from inspect_app.exports.rich_text import plain_text
+
+__all__ = ["SHEETS", "to_xlsx"]
+
+SHEETS = ("Document", "Grades", "Recommendations", "Evidence index", "Grade lineage")
+DATE_FORMAT = "d mmmm yyyy"
+DATETIME_FORMAT = "d mmmm yyyy hh:mm"
+
+Value = str | int | bool | date | datetime | None
+
+
+def _clean(text: str) -> str:
+    """Without the control characters a workbook cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _put(cell: Cell, value: Value) -> None:
+    if isinstance(value, str):
+        text = _clean(value)
+        cell.value = text
+        cell.data_type = "s"  # never a formula, whatever it begins with
+        if text[:1] in ("=", "+", "-", "@"):
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        return
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        cell.value = value
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.value = value
+    cell.alignment = Alignment(vertical="top")
+
+
+def _sheet(
+    ws: Worksheet,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Value]],
+    widths: Sequence[int],
+) -> None:
+    for column, title in enumerate(header, start=1):
+        cell = ws.cell(row=1, column=column)
+        _put(cell, title)
+        cell.font = Font(bold=True)
+    for r, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            _put(ws.cell(row=r, column=column), value)
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+
+
+def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> bytes:
+    """The grades, recommendations, evidence index and grade lineage as a workbook."""
+    doc = with_hash(doc)
+    audience = Audience(audience)
+    wb = Workbook()
+    wb.properties.title = _clean(doc.title)[:255]
+    wb.properties.creator = "JAR Workbench"
+    wb.properties.subject = _clean(f"Joint area review {doc.review_reference}")[:255]
+    wb.properties.description = f"Document fingerprint (SHA-256): {doc.content_hash}"
+
+    document = wb.active
+    document.title = "Document"
+    facts: list[tuple[str, Value]] = [
+        ("Title", doc.title),
+        ("Review reference", doc.review_reference),
+        ("Local authority", doc.authority_name),
+        ("Region", doc.authority_region),
+        ("Framework", doc.rubric_title),
+        ("Framework key", doc.rubric_key),
+        ("Framework version", doc.rubric_version),
+        ("Status", doc.status.label),
+        ("Version", doc.version_number),
+        ("Published on", doc.published_on),
+        ("Why this version was issued", doc.issue_reasons),
+        (
+            "For",
+            "The inspection team (includes restricted evidence)"
+            if audience is Audience.INSPECTION_TEAM
+            else "The authority, its partners and the public",
+        ),
+        ("Document fingerprint (SHA-256)", doc.content_hash),
+    ]
+    _sheet(document, ["Item", "Value"], facts, [32, 80])
+
+    _sheet(
+        wb.create_sheet("Grades"),
+        ["Area number", "Judgement area", "Kind", "Grade", "Grade label", "Override"],
+        [
+            [g.area_number, g.area_title, g.kind.value, g.grade, g.label, g.is_override]
+            for g in doc.grades_in_order
+        ],
+        [12, 36, 12, 8, 16, 10],
+    )
+
+    _sheet(
+        wb.create_sheet("Recommendations"),
+        ["Number", "Band", "Area number", "Judgement area", "Responsible", "Recommendation"],
+        [
+            [
+                r.number,
+                r.band.label,
+                r.area_number,
+                r.area_title,
+                r.responsible_body,
+                plain_text(r.text_md),
+            ]
+            for r in doc.recommendations_in_order
+        ],
+        [9, 22, 12, 30, 32, 80],
+    )
+
+    team = audience is Audience.INSPECTION_TEAM
+    evidence_header = ["Title", "Kind", "Inspectorate", "Date", "Judgements"]
+    if team:
+        evidence_header.append("Restricted")
+    _sheet(
+        wb.create_sheet("Evidence index"),
+        evidence_header,
+        [
+            [e.title, e.kind, e.inspectorate, e.date, e.judgements]
+            + (["Yes" if e.restricted else "No"] if team else [])
+            for e in doc.evidence_index_for(audience)
+        ],
+        [60, 20, 32, 16, 20, 12],
+    )
+
+    _sheet(
+        wb.create_sheet("Grade lineage"),
+        [
+            "Judgement",
+            "Title",
+            "Agreed grade",
+            "Grade label",
+            "Agreed by",
+            "Agreed at (UTC)",
+            "Reasons",
+            "Team grades",
+            "Revisions",
+            "Evidence supporting",
+            "Evidence contradicting",
+        ],
+        [
+            [
+                row.judgement,
+                row.title,
+                row.agreed_grade,
+                row.agreed_label,
+                row.agreed_by,
+                row.agreed_at,
+                row.reasons,
+                "\n".join(
+                    f"{t.grader_name} ({t.inspectorate_label}): "
+                    + (str(t.grade) if t.grade is not None else "not graded")
+                    for t in row.team_grades
+                ),
+                row.revisions_count,
+                row.evidence_supports,
+                row.evidence_contradicts,
+            ]
+            for row in doc.lineage
+        ],
+        [12, 40, 12, 14, 24, 20, 50, 50, 10, 12, 12],
+    )
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,43 @@
+"""The demo's published review: a complete report to try every export on."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from inspect_app.domain.phases import Phase
+from inspect_app.domain.report import Band, verify_hash
+from inspect_app.models import AccuracyComment, ActionPlan, Authority, PlannedAction, Review
+from inspect_app.services import publication, report_drafting
+
+
+def test_demo_load_publishes_fenwick_vale_with_report_and_action_plan(runner, session, tmp_path):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "amara.stockley@fenwickvale.example" in result.output
+    review = session.scalar(
+        select(Review).join(Review.authority).where(Authority.name == "Fenwick Vale Council")
+    )
+    assert review.current_phase is Phase.ACTION_PLAN
+    published = publication.latest_published(session, review.id)
+    doc = publication.published_document(published)
+    assert verify_hash(doc)
+    assert {r.band for r in doc.recommendations} == set(Band)
+    assert doc.children_summary_md.startswith("# What we did")
+    assert all(s.narrative_md and s.strengths_md and s.weaknesses_md for s in doc.area_sections)
+    assert "164,000" in doc.context_md  # the accepted factual accuracy comment
+    assert {c.status for c in session.scalars(select(AccuracyComment))} == {"accepted", "rejected"}
+    assert report_drafting.report_for(session, review).is_public
+    plan = session.scalar(select(ActionPlan).where(ActionPlan.review_id == review.id))
+    assert plan.submitted_at is not None
+    statuses = {a.status for a in session.scalars(select(PlannedAction))}
+    assert statuses == {"completed", "in_progress", "not_started"}
+
+    out = tmp_path / "exports"
+    for fmt in ("html", "pdf", "docx", "md", "xlsx", "json"):
+        exported = runner.invoke(
+            args=["export", review.reference, "--format", fmt, "-o", str(out / f"report.{fmt}")]
+        )
+        assert exported.exit_code == 0, exported.output
+    assert sorted(p.suffix for p in out.iterdir()) == sorted(
+        [".html", ".pdf", ".docx", ".md", ".xlsx", ".json"]
+    )

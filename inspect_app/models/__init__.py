@@ -18,6 +18,7 @@ from inspect_app.models.grading import (
     GradeRevision,
     GradingAllowance,
 )
+from inspect_app.models.indicators import Indicator, IndicatorImport, IndicatorValue
 from inspect_app.models.people import Authority, AuthorityNeighbour, User
 from inspect_app.models.report import (
     AccuracyComment,
@@ -50,6 +51,9 @@ __all__ = [
     "Grade",
     "GradeRevision",
     "GradingAllowance",
+    "Indicator",
+    "IndicatorImport",
+    "IndicatorValue",
     "JudgementArea",
     "KeyJudgement",
     "PlannedAction",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.domain.inspectorates import Inspectorate
@@ -85,6 +85,8 @@ class User(UserMixin, db.Model):
     authority_id: Mapped[int | None] = mapped_column(ForeignKey("authority.id"))
     job_title: Mapped[str] = mapped_column(String(200), default="")
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # An inspectorate lead who may see the national programme view (all reviews).
+    programme_lead: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

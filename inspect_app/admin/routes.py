@@ -13,6 +13,7 @@ from inspect_app.domain.permissions import UserKind
 from inspect_app.extensions import db
 from inspect_app.models import Authority, AuthorityNeighbour, Rubric, User
 from inspect_app.services import audit
+from inspect_app.services.authorities import AuthorityDetails, AuthorityError, save_authority
 from inspect_app.services.reviews import PlannedDates, ReviewError, create_review
 from inspect_app.services.rubric_library import latest_rubrics
 from inspect_app.services.users import UserError, create_user, set_password
@@ -128,48 +129,25 @@ def edit_authority(authority_id: int | None):
     if request.method == "GET" and authority is not None:
         form.neighbours.data = [link.neighbour_id for link in authority.neighbour_links]
     if form.validate_on_submit():
-        clash = db.session.scalar(
-            select(Authority).where(
-                ((Authority.name == form.name.data.strip()) | (Authority.code == form.code.data))
-                & (Authority.id != (authority_id or 0))
-            )
+        # Checkboxes carry no order: neighbours kept keep their rank, new ones come after.
+        chosen = list(form.neighbours.data or ())
+        kept = [
+            link.neighbour_id
+            for link in (authority.neighbour_links if authority else [])
+            if link.neighbour_id in chosen
+        ]
+        details = AuthorityDetails(
+            name=form.name.data,
+            code=form.code.data,
+            region=form.region.data,
+            neighbour_ids=tuple(kept + [n for n in chosen if n not in kept]),
         )
-        if clash is not None:
-            form.name.errors.append(f"{clash.name} ({clash.code}) already uses that name or code")
+        try:
+            authority = save_authority(db.session, authority, details, actor=current_user)
+        except AuthorityError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
         else:
-            before = None
-            if authority is None:
-                authority = Authority()
-                db.session.add(authority)
-            else:
-                before = {
-                    "name": authority.name,
-                    "code": authority.code,
-                    "region": authority.region,
-                    "neighbours": [link.neighbour_id for link in authority.neighbour_links],
-                }
-            authority.name = form.name.data.strip()
-            authority.code = form.code.data
-            authority.region = form.region.data.strip()
-            authority.neighbour_links = [
-                AuthorityNeighbour(neighbour_id=nid, rank=rank)
-                for rank, nid in enumerate(form.neighbours.data or [], start=1)
-            ]
-            db.session.flush()
-            audit.record(
-                db.session,
-                action="authority.saved",
-                actor=current_user,
-                subject=authority,
-                summary=f"Saved authority {authority.name}",
-                before=before,
-                after={
-                    "name": authority.name,
-                    "code": authority.code,
-                    "region": authority.region,
-                    "neighbours": list(form.neighbours.data or []),
-                },
-            )
             return saved(f"{authority.name} has been saved.", url_for("admin.authorities"))
     return render_template(
         "admin/authority_edit.html",

@@ -13,7 +13,9 @@ from inspect_app.services.authorities import AuthorityDetails, AuthorityError, s
 def world(make):
     admin = make.administrator()
     home = make.authority("Northmere Test Council")
-    a, b, c, d = (make.authority(f"{name} Council") for name in ("Amble", "Brant", "Colder", "Dunn"))
+    a, b, c, d = (
+        make.authority(f"{name} Council") for name in ("Amble", "Brant", "Colder", "Dunn")
+    )
     save_authority(
         make.session,
         home,

@@ -339,3 +339,11 @@ class Access:
     def can_view_action_plan(self) -> bool:
         """The lead and team follow progress; the authority writes it."""
         return (self.is_team_member or self.is_authority_user) and self.report_is_published
+
+
+def can_see_national_view(user_kind: UserKind, *, programme_lead: bool) -> bool:
+    """The national programme view (every review, grades across the programme): administrators
+    and the inspectors who lead the programme. Authority users never, whatever the flag says."""
+    return user_kind is UserKind.ADMINISTRATOR or (
+        user_kind is UserKind.INSPECTOR and programme_lead
+    )

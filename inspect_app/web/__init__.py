@@ -43,6 +43,10 @@ def init_app(app: Flask) -> None:
     for blueprint in (report_bp, public_bp):
         app.register_blueprint(blueprint)
 
+    from inspect_app.national.routes import bp as national_bp
+
+    app.register_blueprint(national_bp)
+
     WTFormsHelpers(app)  # wtforms_errors() for the GOV.UK error summary
     security.init_app(app)
     errors.init_app(app)

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspect_app import demo_evidence, demo_grading, demo_report
+from inspect_app import demo_evidence, demo_grading, demo_performance, demo_report
 from inspect_app.domain.evidence_store import EvidenceStore
 from inspect_app.domain.inspectorates import Inspectorate
 from inspect_app.domain.permissions import ReviewRole, UserKind
@@ -226,6 +226,8 @@ def load_demo(
         session, authorities["FVD"], rubric_2005, users, admin, demo_evidence.store_at(evidence_dir)
     )
     session.flush()
+    # The indicator catalogue and the 150 fictional authorities' figures.
+    demo_performance.load_demo_performance_data(session, rubrics_dir)
     return PEOPLE
 
 

@@ -93,6 +93,10 @@ class UserForm(FlaskForm):
 
 class EditUserForm(FlaskForm):
     active = BooleanField("Account is active (the person can sign in)", widget=GovCheckboxInput())
+    programme_lead = BooleanField(
+        "Inspectorate lead: may see the national programme view (inspectors only)",
+        widget=GovCheckboxInput(),
+    )
     new_password = PasswordField(
         "New password (leave blank to keep the current one)",
         widget=GovPasswordInput(),

@@ -82,10 +82,25 @@ def edit_user(user_id: int):
     form = EditUserForm()
     if request.method == "GET":
         form.active.data = user.is_active_account
+        form.programme_lead.data = user.programme_lead
     if form.validate_on_submit():
         if user.id == current_user.id and not form.active.data:
             form.active.errors.append("You cannot deactivate your own account")
+        elif form.programme_lead.data and not user.is_inspector:
+            form.programme_lead.errors.append("Only an inspector can be an inspectorate lead")
         else:
+            if user.programme_lead != form.programme_lead.data:
+                user.programme_lead = bool(form.programme_lead.data)
+                audit.record(
+                    db.session,
+                    action="user.programme_lead_changed",
+                    actor=current_user,
+                    subject=user,
+                    summary=f"{user.email} "
+                    + ("may now" if user.programme_lead else "may no longer")
+                    + " see the national programme view",
+                    after={"programme_lead": user.programme_lead},
+                )
             if user.is_active_account != form.active.data:
                 user.is_active_account = form.active.data
                 audit.record(

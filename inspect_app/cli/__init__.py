@@ -23,3 +23,7 @@ def register_commands(app: Flask) -> None:
     from inspect_app.cli.export import export
 
     app.cli.add_command(export)
+
+    from inspect_app.cli.data import data
+
+    app.cli.add_command(data)

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from inspect_app.demo import DEMO_PASSWORD, DemoAlreadyLoaded, load_demo
+from inspect_app.demo_performance import load_demo_performance_data
 from inspect_app.extensions import db
 
 
@@ -26,6 +27,9 @@ def load_command() -> None:
     except DemoAlreadyLoaded:
         db.session.rollback()
         click.echo("The demo is already loaded.")
+        # A database loaded before the common dataset existed gets it now (idempotent).
+        load_demo_performance_data(db.session, current_app.config["RUBRICS_DIR"])
+        db.session.commit()
         from inspect_app.demo import PEOPLE as people
     else:
         db.session.commit()

@@ -297,8 +297,10 @@ def _series(frame: pd.DataFrame, column: str) -> dict[str, float | None]:
 def _build(
     indicator: Indicator, authority_code: str, rows: pd.DataFrame, summary: pd.Series
 ) -> IndicatorBenchmark:
-    trend = Trend(summary["trend"]) if summary["trend"] is not None else None
-    direction = Direction(summary["direction"]) if summary["direction"] is not None else None
+    # A column mixing labels and None is inferred as a string column (pandas 3), where None
+    # becomes NaN: anything but a label is "no value".
+    trend = Trend(summary["trend"]) if isinstance(summary["trend"], str) else None
+    direction = Direction(summary["direction"]) if isinstance(summary["direction"], str) else None
     flagged = bool(summary["flagged"])
     latest_period = str(summary["latest_period"])
     earliest_period = str(summary["earliest_period"])

@@ -43,6 +43,10 @@ def init_app(app: Flask) -> None:
     for blueprint in (report_bp, public_bp):
         app.register_blueprint(blueprint)
 
+    from inspect_app.performance.routes import bp as performance_bp
+
+    app.register_blueprint(performance_bp)
+
     from inspect_app.national.routes import bp as national_bp
 
     app.register_blueprint(national_bp)

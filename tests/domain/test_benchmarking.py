@@ -238,3 +238,15 @@ def test_values_are_plain_python_numbers(tiny) -> None:
     assert type(gcse.gap_to_neighbours) is float
     assert all(type(n) is int for n in gcse.neighbour_count.values())
     assert not any(isinstance(v, float) and math.isnan(v) for v in gcse.neighbour_mean.values())
+
+
+def test_indicators_with_and_without_a_trend_or_comparison_together(catalogue) -> None:
+    """One indicator with one period and no neighbours beside one with both (pandas 3 turns
+    the None labels of a mixed column into NaN)."""
+    data = frame(
+        [("A", GCSE, EARLY, 10), ("A", GCSE, LATE, 8), ("B", GCSE, LATE, 12),
+         ("A", MOVES, LATE, 9), ("E", MOVES, LATE, 10)]
+    )  # fmt: skip
+    results = {b.indicator.code: b for b in benchmark(data, "A", NEIGHBOURS, catalogue)}
+    assert results[GCSE].trend is Trend.DECLINING and results[GCSE].direction is Direction.WORSE
+    assert results[MOVES].trend is None and results[MOVES].direction is None

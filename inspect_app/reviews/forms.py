@@ -18,7 +18,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 from inspect_app.domain.permissions import ReviewRole
 
@@ -78,19 +78,35 @@ class AdvancePhaseForm(FlaskForm):
     submit = SubmitField("Move the review on", widget=GovSubmitInput())
 
 
+def _no_date_if_blank(form: FlaskForm, field: DateField) -> None:
+    """Optional, but only when every box is blank: unlike WTForms' ``Optional`` it keeps the
+    error for a date whose day box alone is empty, rather than saving no date."""
+    if field.data is None and not field.process_errors:
+        raise StopValidation()
+
+
 class DayMonthYearField(DateField):
     """A GOV.UK date input (day, month, year boxes) with GOV.UK error wording."""
 
     def __init__(self, label: str, **kwargs) -> None:
         super().__init__(
-            label, widget=GovDateInput(), validators=[Optional()], format="%d %m %Y", **kwargs
+            label,
+            widget=GovDateInput(),
+            validators=[_no_date_if_blank],
+            format="%d %m %Y",
+            **kwargs,
         )
 
     def process_formdata(self, valuelist: list[str]) -> None:
         parts = [v.strip() for v in valuelist]
+        if len(parts) != 3:
+            self.raw_data = None  # the widget unpacks day, month and year: never fewer
         if not any(parts):
             self.data = None
             return
+        if len(parts) != 3:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026")
         try:
             super().process_formdata([" ".join(parts)])
         except ValueError as error:

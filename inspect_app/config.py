@@ -37,6 +37,15 @@ def default_settings(app: Flask) -> dict[str, Any]:
         "RATELIMIT_ENABLED": True,
         "SIGN_IN_RATE_LIMIT": "10 per minute",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        # Operations: idle session expiry, sign-in lockout, logs, evidence sweep, backups.
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # seconds without a request
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SIGN_IN_MAX_FAILURES": 5,
+        "SIGN_IN_LOCKOUT_MINUTES": 15,
+        "LOG_FORMAT": None,  # json in production, text otherwise
+        "LOG_LEVEL": "INFO",
+        "EVIDENCE_SWEEP_GRACE_MINUTES": 60,
+        "PG_BIN_DIR": None,  # where pg_dump and pg_restore are (default: found)
     }
 
 
@@ -64,6 +73,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         # Development only: a key that changes on every start signs everybody out.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
+    if app.config.get("LOG_FORMAT") is None:
+        app.config["LOG_FORMAT"] = "json" if env_name == "production" else "text"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config["MAX_CONTENT_LENGTH"] = None  # uploads are streamed and checked per file
 

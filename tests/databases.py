@@ -46,6 +46,16 @@ class SQLiteDatabases:
         migrate(f"sqlite:///{self.template}")
 
     @contextmanager
+    def blank(self) -> Iterator[str]:
+        """A database with nothing in it, not even the schema (a new instance)."""
+        path = self.root / f"blank-{next(_counter)}.sqlite"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    @contextmanager
     def fresh(self) -> Iterator[str]:
         path = self.root / f"test-{next(_counter)}.sqlite"
         shutil.copyfile(self.template, path)
@@ -92,6 +102,20 @@ class PostgresDatabases:
             yield self.url
         finally:
             self.empty()
+
+    @contextmanager
+    def blank(self) -> Iterator[str]:
+        """A new database with nothing in it, not even the schema (a new instance)."""
+        name = f"{self.name}_blank_{next(_counter)}"
+        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield self.admin_url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
 
     def empty(self) -> None:
         names = ", ".join(f'"{t}"' for t in self.tables)

@@ -24,6 +24,12 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(export)
 
+    from inspect_app.cli.backup import backup
+    from inspect_app.cli.evidence import evidence
+
+    app.cli.add_command(backup)
+    app.cli.add_command(evidence)
+
     from inspect_app.cli.data import data
 
     app.cli.add_command(data)

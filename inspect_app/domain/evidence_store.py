@@ -137,6 +137,10 @@ class EvidenceStore:
         try:
             if final.is_file():
                 created = False
+                # Freshen it: `flask evidence sweep` leaves recently touched files alone, so
+                # an unreferenced blob being reused right now is not removed under us.
+                with contextlib.suppress(OSError):
+                    os.utime(final)
             else:
                 final.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
                 os.replace(staged.temp, final)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from inspect_app.domain.phases import Phase
@@ -91,10 +93,11 @@ def test_static_pages_and_errors(world, pages):
     assert pages.text(page, "h1") == "Page not found"
 
 
-def test_health_check(client):
+def test_health_check(client, app):
+    Path(app.config["EVIDENCE_DIR"]).mkdir(parents=True, exist_ok=True)
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "evidence_store": "ok"}
 
 
 def test_govuk_assets_are_served(client):

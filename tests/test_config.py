@@ -60,3 +60,21 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
 )
 def test_database_urls_use_psycopg3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [
+        ({"INSPECT_SECRET_KEY": "b" * 64}, "INSPECT_DATABASE_URL"),
+        ({"INSPECT_DATABASE_URL": "postgresql://jar@db.internal/jar"}, "INSPECT_SECRET_KEY"),
+    ],
+)
+def test_production_refuses_to_start_without_either_one(monkeypatch, given, missing):
+    monkeypatch.setenv("INSPECT_ENV", "production")
+    monkeypatch.delenv("INSPECT_SECRET_KEY", raising=False)
+    monkeypatch.delenv("INSPECT_DATABASE_URL", raising=False)
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as refused:
+        create_app()
+    assert str(refused.value) == f"INSPECT_ENV=production needs {missing} to be set."

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from inspect_app.demo_clock import stamped_on
 from inspect_app.demo_evidence import filled_self_evaluation
 from inspect_app.domain.action_plan import ActionStatus
 from inspect_app.domain.agreement import derive_area_grade
@@ -375,52 +376,62 @@ def fenwick_vale_review(
     published_on = add_working_days(today, -PUBLISHED_WORKING_DAYS_AGO)
     fieldwork_two = _monday_before(published_on - timedelta(weeks=8))
     lead = users[GRACE]
-    review = review_service.create_review(
-        session,
-        authority=authority,
-        rubric=rubric,
-        lead=lead,
-        created_by=admin,
-        dates=review_service.PlannedDates(
-            set_up_on=fieldwork_two - timedelta(weeks=10),
-            analysis_week_on=fieldwork_two - timedelta(weeks=6),
-            fieldwork_week_one_on=fieldwork_two - timedelta(weeks=2),
-            fieldwork_week_two_on=fieldwork_two,
-            publication_due_on=published_on,
-        ),
+    dates = review_service.PlannedDates(
+        set_up_on=fieldwork_two - timedelta(weeks=10),
+        analysis_week_on=fieldwork_two - timedelta(weeks=6),
+        fieldwork_week_one_on=fieldwork_two - timedelta(weeks=2),
+        fieldwork_week_two_on=fieldwork_two,
+        publication_due_on=published_on,
     )
-    areas = {area.number: area for area in rubric.areas}
-    for email, role, numbers in TEAM:
-        member = review.member_for(users[email].id)
-        if member is None:
-            member = review_service.add_member(session, review, users[email], role, actor=lead)
-        review_service.declare_interests(
-            session, member, has_conflict=False, details="", actor=users[email]
+    # Each step is stamped on the day it happened, so the report's dates tell one story.
+    with stamped_on(session, dates.set_up_on):
+        review = review_service.create_review(
+            session, authority=authority, rubric=rubric, lead=lead, created_by=admin, dates=dates
         )
-        review_service.assign_areas(session, member, [areas[n] for n in numbers], actor=lead)
-    session.flush()
+        areas = {area.number: area for area in rubric.areas}
+        for email, role, numbers in TEAM:
+            member = review.member_for(users[email].id)
+            if member is None:
+                member = review_service.add_member(session, review, users[email], role, actor=lead)
+            review_service.declare_interests(
+                session, member, has_conflict=False, details="", actor=users[email]
+            )
+            review_service.assign_areas(session, member, [areas[n] for n in numbers], actor=lead)
+        session.flush()
+        review_service.advance_phase(session, review, Phase.SELF_ASSESSMENT, actor=lead)
+    with stamped_on(session, dates.analysis_week_on - timedelta(days=7)):
+        _self_evaluation(session, review, users, store)
+    with stamped_on(session, dates.analysis_week_on):
+        review_service.advance_phase(session, review, Phase.ANALYSIS, actor=lead)
+    with stamped_on(session, dates.fieldwork_week_one_on):
+        review_service.advance_phase(session, review, Phase.FIELDWORK, actor=lead)
+    with stamped_on(session, fieldwork_two + timedelta(days=4)):  # the Friday of fieldwork
+        _gather_evidence(session, review, users, fieldwork_two)
+        _grade(session, review, users)
+    with stamped_on(session, fieldwork_two + timedelta(days=7)):  # the moderation meeting
+        review_service.advance_phase(session, review, Phase.MODERATION, actor=lead)
+        _agree(session, review, lead)
+        review_service.advance_phase(session, review, Phase.DRAFTING, actor=lead)
+    with stamped_on(session, fieldwork_two + timedelta(days=14)):
+        _write_report(session, review, users)
+    with stamped_on(session, published_on - timedelta(days=21)):
+        review_service.advance_phase(session, review, Phase.FACTUAL_ACCURACY, actor=lead)
+    with stamped_on(session, published_on - timedelta(days=10)):
+        _factual_accuracy(session, review, users)
 
-    review_service.advance_phase(session, review, Phase.SELF_ASSESSMENT, actor=lead)
-    _self_evaluation(session, review, users, store)
-    for phase in (Phase.ANALYSIS, Phase.FIELDWORK):
-        review_service.advance_phase(session, review, phase, actor=lead)
-    _gather_evidence(session, review, users, fieldwork_two)
-    _grade(session, review, users)
-    review_service.advance_phase(session, review, Phase.MODERATION, actor=lead)
-    _agree(session, review, lead)
-    review_service.advance_phase(session, review, Phase.DRAFTING, actor=lead)
-    _write_report(session, review, users)
-    review_service.advance_phase(session, review, Phase.FACTUAL_ACCURACY, actor=lead)
-    _factual_accuracy(session, review, users)
-
-    # Published 45 working days ago: freeze version 1 with that date, then move on.
-    publication.publish_first_version(session, review, actor=lead, today=published_on)
-    review_service.advance_phase(session, review, Phase.PUBLISHED, actor=lead)
-    publication.set_public(
-        session, review, is_public=True, actor=lead, access=review_service.access_for(lead, review)
-    )
-    review_service.advance_phase(session, review, Phase.ACTION_PLAN, actor=lead)
-    _action_plan(session, review, users, published_on)
+    # Published 45 working days ago: freeze version 1 on that date, then move on.
+    with stamped_on(session, published_on):
+        publication.publish_first_version(session, review, actor=lead, today=published_on)
+        review_service.advance_phase(session, review, Phase.PUBLISHED, actor=lead)
+        publication.set_public(
+            session,
+            review,
+            is_public=True,
+            actor=lead,
+            access=review_service.access_for(lead, review),
+        )
+        review_service.advance_phase(session, review, Phase.ACTION_PLAN, actor=lead)
+    _action_plan(session, review, users, published_on)  # in progress now
     session.flush()
     return review
 

@@ -6,7 +6,17 @@ from sqlalchemy import select
 
 from inspect_app.domain.phases import Phase
 from inspect_app.domain.report import Band, verify_hash
-from inspect_app.models import AccuracyComment, ActionPlan, Authority, PlannedAction, Review
+from inspect_app.models import (
+    AccuracyComment,
+    ActionPlan,
+    AgreedGrade,
+    AuditEvent,
+    Authority,
+    PlannedAction,
+    ReportSection,
+    ReportSectionRevision,
+    Review,
+)
 from inspect_app.services import publication, report_drafting
 
 
@@ -31,6 +41,31 @@ def test_demo_load_publishes_fenwick_vale_with_report_and_action_plan(runner, se
     assert plan.submitted_at is not None
     statuses = {a.status for a in session.scalars(select(PlannedAction))}
     assert statuses == {"completed", "in_progress", "not_started"}
+
+    # The back-story is dated consistently: agreed, written and checked before publication.
+    published_at = published.published_at
+    assert published_at.date() == published.published_on
+    agreed_at = session.scalars(
+        select(AgreedGrade.agreed_at).where(AgreedGrade.review_id == review.id)
+    ).all()
+    assert agreed_at and max(agreed_at) < published_at
+    saved_at = session.scalars(
+        select(ReportSectionRevision.saved_at)
+        .join(ReportSectionRevision.section)
+        .where(ReportSection.review_id == review.id)
+    ).all()
+    assert saved_at and max(saved_at) < published_at
+    answered_at = [c.answered_at for c in session.scalars(select(AccuracyComment))]
+    assert max(answered_at) < published_at
+    story = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.review_id == review.id, ~AuditEvent.action.startswith("action_plan.")
+        )
+    ).all()
+    assert story and all(e.occurred_at.date() <= published.published_on for e in story)
+    assert all(
+        row.agreed_at is not None and row.agreed_at.date() < doc.published_on for row in doc.lineage
+    )
 
     out = tmp_path / "exports"
     for fmt in ("html", "pdf", "docx", "md", "xlsx", "json"):

@@ -20,7 +20,8 @@ Public functions (each takes a SQLAlchemy session; none commits — the caller d
 * :func:`indicator_values_for` — stored values as the DataFrame the benchmarking module takes
   (``authority_code, indicator_code, period, value``), optionally restricted to some authority
   and/or indicator codes: one query.
-* :func:`neighbour_codes` — an authority's statistical neighbours' codes, closest first.
+* :func:`neighbour_codes` / :func:`neighbours_of` — an authority's statistical neighbours'
+  codes (or codes and names), closest first.
 * :func:`benchmark_authority` / :func:`benchmark_review` — benchmark one authority (a review's
   authority) against the national average and its neighbours: a fixed number of queries
   whatever the number of authorities, indicators and periods.
@@ -36,7 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -474,14 +475,20 @@ def indicator_values_for(
 
 def neighbour_codes(session: Session, authority: Authority) -> list[str]:
     """The authority's statistical neighbours' codes, closest first (one query)."""
-    return list(
-        session.scalars(
-            select(Authority.code)
+    return [code for code, _ in neighbours_of(session, authority)]
+
+
+def neighbours_of(session: Session, authority: Authority) -> list[tuple[str, str]]:
+    """The authority's statistical neighbours as (code, name), closest first (one query)."""
+    return [
+        (code, name)
+        for code, name in session.execute(
+            select(Authority.code, Authority.name)
             .join(AuthorityNeighbour, AuthorityNeighbour.neighbour_id == Authority.id)
             .where(AuthorityNeighbour.authority_id == authority.id)
             .order_by(AuthorityNeighbour.rank)
         )
-    )
+    ]
 
 
 # --------------------------------------------------------------------------- benchmarking
@@ -511,6 +518,7 @@ class AuthorityBenchmark:
     catalogue: IndicatorCatalogue
     benchmarks: tuple[IndicatorBenchmark, ...]  # catalogue order, indicators with data only
     outcomes: tuple[OutcomeGroup, ...]
+    neighbour_names: tuple[str, ...] = ()  # in the order of ``neighbours``
 
     @property
     def has_data(self) -> bool:
@@ -531,7 +539,8 @@ def benchmark_authority(
     """Benchmark one authority: three queries (catalogue, neighbours, values), whatever the
     number of authorities, indicators or periods held."""
     catalogue = catalogue if catalogue is not None else stored_catalogue(session)
-    neighbours = neighbour_codes(session, authority)
+    named = neighbours_of(session, authority)
+    neighbours = [code for code, _ in named]
     values = indicator_values_for(session)
     results = benchmark(values, authority.code, neighbours, catalogue) if len(values) else []
     by_code = {b.indicator.code: b for b in results}
@@ -547,6 +556,7 @@ def benchmark_authority(
         catalogue=catalogue,
         benchmarks=tuple(results),
         outcomes=tuple(outcomes),
+        neighbour_names=tuple(name for _, name in named),
     )
 
 
@@ -734,8 +744,3 @@ def recent_imports(session: Session, limit: int = 10) -> list[ImportListing]:
         )
         for record, name in rows
     ]
-
-
-def authorities_by_code(session: Session, codes: Sequence[str]) -> dict[str, Authority]:
-    """Authorities by code (one query)."""
-    return {a.code: a for a in session.scalars(select(Authority).where(Authority.code.in_(codes)))}

@@ -51,6 +51,9 @@ def test_the_team_sees_every_indicator_by_outcome_with_charts_tables_and_hypothe
     # Every catalogue indicator appears, grouped under the six outcomes.
     outcomes = page.select("section.app-outcome")
     assert len(outcomes) == 6
+    assert pages.text(page, "[data-testid=neighbour-list]") == (
+        f"Statistical neighbours, closest first: {data.b.name}, {data.c.name}."
+    )
     assert len(page.select("tr[data-testid^=row-]")) == 30
     row = page.select_one("[data-testid=row-LAC-GCSE-5AC]")
     assert pages.text(row, "[data-testid=value]") == "5.0% 2006-07"

@@ -301,3 +301,23 @@ def test_demo_data_matches_existing_authorities_tops_up_neighbours_and_is_idempo
         value_count(session),
         session.scalar(select(func.count(IndicatorImport.id))),
     ) == counts
+
+
+def test_an_excel_workbook_is_imported_like_a_csv_file(make, session):
+    import io
+
+    from openpyxl import Workbook
+
+    load_shipped_catalogue(session)
+    a = make.authority()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Authority code", "Indicator code", "Period", "Value"])
+    sheet.append([a.code, "CL-EET-19", "2006-07", 71.5])
+    out = io.BytesIO()
+    book.save(out)
+    outcome = svc.import_indicator_file(
+        session, out.getvalue(), "figures.csv", actor=None, via="web"
+    )  # the content decides the type, not the name
+    assert outcome.ok, outcome.problems
+    assert stored(session, a, "CL-EET-19", "2006-07") == 71.5

@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from flask_login import current_user
 
-from inspect_app.api.routes import ApiError, _body, _review_with_access, _version, bp
+from inspect_app.api.routes import ApiError, _body, _is_text, _review_with_access, _version, bp
 from inspect_app.domain.report_sections import find_section
 from inspect_app.exports.export_json import to_json
 from inspect_app.extensions import db
@@ -76,7 +76,7 @@ def put_section(review_id: int, key: str):
     data = _body()
     version = _version(data)
     body = data.get("body_markdown")
-    if not isinstance(body, str):
+    if not _is_text(body):
         raise ApiError(422, "body_markdown must be text (Markdown)", field="body_markdown")
     existed = report_drafting.section_or_none(db.session, review, key) is not None
     try:

@@ -78,8 +78,17 @@ def _http_error(error: HTTPException):
     return error_response(status, ERROR_CODES.get(status, "error"), message)
 
 
+# Endpoints anyone may read without signing in: the OpenAPI document describes, never discloses.
+PUBLIC_ENDPOINTS = {"api.openapi_document"}
+
+# Identifiers beyond a database integer are nothing we could have issued: a plain 404.
+MAX_ID = 2**31 - 1
+
+
 @bp.before_request
 def authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, secret = header.partition(" ")
@@ -101,7 +110,7 @@ def authenticate():
 
 
 def _review_with_access(review_id: int, permission: str) -> tuple[Review, Access]:
-    review = load_review(db.session, review_id)
+    review = load_review(db.session, review_id) if review_id <= MAX_ID else None
     if review is None:
         raise ApiError(404, "There is no such review.")
     access = access_for(current_user, review)
@@ -131,6 +140,11 @@ def _body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ApiError(400, "Send a JSON object with Content-Type: application/json.")
     return data
+
+
+def _is_text(value: Any) -> bool:
+    """A string a database can store (PostgreSQL refuses the NUL character in text)."""
+    return isinstance(value, str) and "\x00" not in value
 
 
 def _version(data: dict[str, Any]) -> int | None:
@@ -346,14 +360,14 @@ def put_grade(review_id: int, slug: str):
     version = _version(data)
     evidence = data.get("evidence_item_ids") or []
     if not isinstance(evidence, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in evidence
+        isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in evidence
     ):
         raise ApiError(
             422, "evidence_item_ids must be a list of evidence item ids", field="evidence_item_ids"
         )
     rationale = data.get("rationale")
     confidence = data.get("confidence")
-    if rationale is not None and not isinstance(rationale, str):
+    if rationale is not None and not _is_text(rationale):
         raise ApiError(422, "rationale must be text", field="rationale")
     if confidence is not None and not isinstance(confidence, str):
         raise ApiError(422, "confidence must be low, medium or high", field="confidence")
@@ -397,7 +411,7 @@ def put_agreed_grade(review_id: int, slug: str):
     data = _body()
     version = _version(data)
     reasons = data.get("reasons")
-    if reasons is not None and not isinstance(reasons, str):
+    if reasons is not None and not _is_text(reasons):
         raise ApiError(422, "reasons must be text", field="reasons")
     scale = review.rubric.scale
     try:

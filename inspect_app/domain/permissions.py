@@ -150,8 +150,9 @@ class Access:
 
     @property
     def grades_are_unblinded(self) -> bool:
-        """From moderation on, the team sees every grade."""
-        return self.review_phase.is_at_least(Phase.MODERATION)
+        """From moderation on, the team sees every grade (and only the team: authority users
+        and administrators never see provisional grades, whatever the phase)."""
+        return self.can_see_provisional_grades and self.review_phase.is_at_least(Phase.MODERATION)
 
     def can_see_others_grades(self, *, has_own_grade: bool) -> bool:
         """Blind grading: the team's grades for a judgement are shown to a team inspector only

@@ -116,3 +116,17 @@ def test_the_lead_manages_grading_until_moderation():
     for who in (inspector(), author(), ADMIN, OWN_AUTHORITY):
         assert not who.can_manage_grading
         assert not who.can_see_grading_progress
+
+
+@pytest.mark.parametrize("phase", [Phase.MODERATION, Phase.DRAFTING, Phase.PUBLISHED])
+def test_grades_are_unblinded_for_the_team_only(phase):
+    """Defence in depth: callers that ask only "are grades unblinded?" must not leak provisional
+    grades to the authority or to administrators once the review reaches moderation."""
+    assert inspector(phase).grades_are_unblinded
+    assert lead(phase).grades_are_unblinded
+    for viewer in (
+        access(kind=UserKind.AUTHORITY, authority=OWN, phase=phase),
+        access(kind=UserKind.ADMINISTRATOR, phase=phase),
+    ):
+        assert not viewer.grades_are_unblinded
+        assert not viewer.can_see_others_grades(has_own_grade=True)

@@ -33,6 +33,7 @@ from inspect_app.models.report import (
 from inspect_app.models.review import AreaAssignment, Review, TeamMember
 from inspect_app.models.rubric import JudgementArea, KeyJudgement, Rubric
 from inspect_app.models.self_evaluation import SelfEvaluation, SelfEvaluationEntry
+from inspect_app.models.sign_in import SignInFailure
 
 __all__ = [
     "AccuracyComment",
@@ -66,6 +67,7 @@ __all__ = [
     "Rubric",
     "SelfEvaluation",
     "SelfEvaluationEntry",
+    "SignInFailure",
     "TeamMember",
     "TrackedCase",
     "TrackedCaseContact",

@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-postgres bench lint format system-deps browser-deps clean
+.PHONY: install run test test-postgres bench load lint format system-deps browser-deps clean
 
 install: system-deps $(PY_STAMP) $(ASSETS)
 
@@ -62,6 +62,11 @@ test-postgres: install browser-deps
 
 bench: install
 	$(BIN)/python -m bench
+
+# 20 users grading, uploading and reading for 60 s against gunicorn; then no lost updates.
+# On PostgreSQL too when INSPECT_BENCH_DATABASE_URL names a server (see bench/README.md).
+load: install
+	$(BIN)/python -m bench.load.run
 
 lint: install
 	$(BIN)/ruff check .

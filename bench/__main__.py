@@ -1,101 +1,325 @@
-"""``make bench``: medians and ratios for the main pages on a large review.
+"""``make bench`` (full) and ``python -m bench --small`` (quick): build a large fictional
+programme, then measure on it, against the targets of issue 8.
 
-Builds a fresh SQLite database in a temporary folder (or uses INSPECT_BENCH_DATABASE_URL),
-loads the rubrics, creates a programme of reviews with large teams, then requests each page
-repeatedly. Reports the median time and the number of SQL statements per page, and the ratio
-of the large review to a small one (a ratio near 1 means the page does not grow with size).
+For each database (a temporary SQLite file, and PostgreSQL when INSPECT_BENCH_DATABASE_URL
+names a server: a database is created on it for the run and dropped afterwards):
+
+1. build the programme (``bench/generate.py``);
+2. in-process: SQL statements per page for the small and the large review, PDF/DOCX/XLSX
+   export times of the large review's report, the self-evaluation import;
+3. through gunicorn (several workers, loopback, a free port): median latency and throughput
+   of a bare Flask endpoint and of each page, on the same server in the same run; then two
+   large uploads (a CSV extract and a scanned PDF) through the real upload form, with the
+   worker's peak memory growth.
+
+Results go to ``bench/results/`` as ``bench-<mode>.json`` and ``bench-<mode>.md``. A missed
+target is printed as a ``MISSED`` line; the full mode then exits 1, the small mode 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
+import os
+import platform
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from bench.scenarios import PAGES, build_programme
-from inspect_app import create_app
-from inspect_app.extensions import db
+from bench import measure
+from bench.generate import FULL, SMALL, Size, build
+from bench.server import gunicorn, server_environment
+from inspect_app.config import PROJECT_ROOT
+
+RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--team", type=int, default=40, help="team members on the large review")
-    parser.add_argument("--reviews", type=int, default=60, help="reviews in the programme")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class Targets:
+    page_ratio: float = 0.20  # a page's throughput against the bare endpoint's
+    queries: int = 15  # SQL statements per page, whatever the size of the review
+    pdf_seconds: float = 5.0
+    docx_seconds: float = 2.0
+    upload_growth_mb: float = 50.0
 
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {
-                "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite'}",
-                "SECRET_KEY": "bench",
-                "WTF_CSRF_ENABLED": False,
-                "RATELIMIT_ENABLED": False,
-                "EVIDENCE_DIR": str(Path(tmp) / "evidence"),
-            }
+
+@dataclass(frozen=True)
+class Profile:
+    size: Size
+    latency_requests: int
+    seconds: float  # of concurrent load per endpoint
+    concurrency: int
+    upload_mb: int
+
+
+PROFILES = {
+    "full": Profile(FULL, latency_requests=40, seconds=8.0, concurrency=4, upload_mb=200),
+    "small": Profile(SMALL, latency_requests=6, seconds=1.0, concurrency=3, upload_mb=16),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", action="store_true", help="the quick mode (CI)")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="results folder")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql", "both"),
+        help="default: both when INSPECT_BENCH_DATABASE_URL is set, else sqlite",
+    )
+    parser.add_argument("--upload-mb", type=int, help="size of the upload (default 200; 16 small)")
+    args = parser.parse_args(argv)
+    mode = "small" if args.small else "full"
+    profile = PROFILES[mode]
+    if args.upload_mb:
+        profile = Profile(**{**profile.__dict__, "upload_mb": args.upload_mb})
+    postgres_url = os.environ.get("INSPECT_BENCH_DATABASE_URL", "")
+    wanted = args.database or ("both" if postgres_url else "sqlite")
+    if wanted != "sqlite" and not postgres_url:
+        parser.error("--database postgresql needs INSPECT_BENCH_DATABASE_URL")
+
+    results: dict[str, Any] = {
+        "mode": mode,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "settings": {
+            "workers": args.workers,
+            "concurrency": profile.concurrency,
+            "seconds_per_endpoint": profile.seconds,
+            "latency_requests": profile.latency_requests,
+            "upload_mb": profile.upload_mb,
+        },
+        "databases": {},
+    }
+    for name in ("sqlite", "postgresql"):
+        if wanted in (name, "both"):
+            with _database(name, postgres_url) as (url, folder):
+                print(f"== {name}: building the {mode} programme", flush=True)
+                results["databases"][name] = run_one(url, folder, profile, args.workers)
+    targets = check(results, Targets())
+    results["targets"] = targets
+    results["missed"] = [t["text"] for t in targets if not t["met"]]
+    args.out.mkdir(parents=True, exist_ok=True)
+    json_path = args.out / f"bench-{mode}.json"
+    md_path = args.out / f"bench-{mode}.md"
+    json_path.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    md_path.write_text(markdown(results), encoding="utf-8")
+    print(markdown(results))
+    print(f"Results: {json_path} and {md_path}")
+    for line in results["missed"]:
+        print(f"MISSED: {line}")
+    return 1 if results["missed"] and mode == "full" else 0
+
+
+@contextmanager
+def _database(name: str, postgres_url: str) -> Iterator[tuple[str, Path]]:
+    with tempfile.TemporaryDirectory(prefix="jar-bench-") as tmp:
+        folder = Path(tmp)
+        if name == "sqlite":
+            yield f"sqlite:///{folder / 'bench.sqlite'}", folder
+            return
+        with temporary_postgres_database(postgres_url, "jar_bench") as url:
+            yield url, folder
+
+
+@contextmanager
+def temporary_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A new, empty database on the server ``server_url`` names, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from inspect_app.config import normalise_database_url
+
+    admin_url = make_url(normalise_database_url(server_url))
+    name = f"{prefix}_{os.getpid()}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def in_process_app(url: str, evidence_dir: Path):
+    from inspect_app import create_app
+
+    return create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "EVIDENCE_DIR": str(evidence_dir),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+
+
+def run_one(url: str, folder: Path, profile: Profile, workers: int) -> dict[str, Any]:
+    from flask_migrate import upgrade
+
+    from inspect_app.domain.evidence_store import EvidenceStore
+    from inspect_app.extensions import db
+
+    evidence_dir = folder / "evidence"
+    app = in_process_app(url, evidence_dir)
+    with app.app_context():
+        upgrade()
+        world = build(db.session, EvidenceStore(evidence_dir), profile.size)
+        db.session.remove()
+    print(f"   built in {world.seconds:.1f} s: {world.counts}", flush=True)
+    pages, notes = measure.available_pages(app)
+    started = time.perf_counter()
+    queries = measure.query_counts(app, world, pages)
+    exports = measure.export_times(app, world.large_review_id)
+    selfeval = measure.self_evaluation_import(app, world.selfeval_review_id)
+    print(f"   in-process measurements: {time.perf_counter() - started:.1f} s", flush=True)
+    with app.app_context():
+        db.engine.dispose()
+    env = server_environment(url, evidence_dir, max_upload_mb=max(50, profile.upload_mb + 10))
+    with gunicorn(env, workers=workers, log_path=folder / "gunicorn.log") as server:
+        timings = measure.page_timings(
+            server,
+            world,
+            pages,
+            latency_requests=profile.latency_requests,
+            seconds=profile.seconds,
+            concurrency=profile.concurrency,
         )
-        with app.app_context():
-            from flask_migrate import upgrade
+        uploads = [
+            measure.upload(server, world, megabytes=profile.upload_mb, kind=kind)
+            for kind in measure.UPLOAD_FILES
+        ]
+    return {
+        "world": {"counts": world.counts, "build_seconds": world.seconds},
+        "notes": notes,
+        "pages": measure.as_dict(timings),
+        "queries": [{**measure.as_dict(q), "bounded": q.bounded} for q in queries],
+        "exports": {
+            "document_seconds": exports.document_seconds,
+            "render_seconds": exports.render_seconds,
+            "total_seconds": {fmt: exports.total(fmt) for fmt in exports.render_seconds},
+            "bytes": exports.bytes,
+        },
+        "self_evaluation_import": measure.as_dict(selfeval),
+        "uploads": measure.as_dict(uploads),
+    }
 
-            upgrade()
-            world = build_programme(db.session, team_size=args.team, reviews=args.reviews)
-            results = run_pages(app, world, args.repeat)
-            db.session.remove()
-            db.engine.dispose()
 
-    header = ("page", "small ms", "large ms", "ratio", "SQL small", "SQL large")
-    print(f"{header[0]:<28}" + "".join(f"{h:>11}" for h in header[1:]))
-    for row in results:
-        print(
-            f"{row['page']:<28}{row['small_ms']:>11.1f}{row['large_ms']:>11.1f}"
-            f"{row['ratio']:>11.2f}{row['sql_small']:>11}{row['sql_large']:>11}"
-        )
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+def check(results: dict[str, Any], targets: Targets) -> list[dict[str, Any]]:
+    """Every target, for every database: met or not, with the measured value."""
+    found = []
+
+    def add(database: str, name: str, value: Any, limit: Any, met: bool, text: str) -> None:
+        found.append(
+            {"database": database, "target": name, "value": value, "limit": limit,
+             "met": bool(met), "text": f"[{database}] {text}"}
+        )  # fmt: skip
+
+    for database, r in results["databases"].items():
+        for page in r["pages"][1:]:
+            ratio = page["ratio_to_bare"] or 0.0
+            add(database, f"throughput: {page['name']}", ratio, targets.page_ratio,
+                ratio >= targets.page_ratio,
+                f"{page['name']}: {ratio:.1%} of the bare endpoint's throughput "
+                f"(target ≥ {targets.page_ratio:.0%})")  # fmt: skip
+            if page["errors"]:
+                add(database, f"errors: {page['name']}", page["errors"], 0, False,
+                    f"{page['name']}: {page['errors']} failed requests")  # fmt: skip
+        for q in r["queries"]:
+            worst = max(q["small"], q["large"])
+            add(database, f"queries: {q['page']}", worst, targets.queries,
+                worst <= targets.queries and q["bounded"]
+                and q["status_small"] == q["status_large"] == 200,
+                f"{q['page']}: {q['small']} SQL statements on the small review, {q['large']} on "
+                f"the large (target ≤ {targets.queries}, the same for both; HTTP "
+                f"{q['status_small']}/{q['status_large']})")  # fmt: skip
+        totals = r["exports"]["total_seconds"]
+        for fmt, limit in (("pdf", targets.pdf_seconds), ("docx", targets.docx_seconds)):
+            add(database, f"export: {fmt}", totals[fmt], limit, totals[fmt] < limit,
+                f"{fmt.upper()} export of the large review: {totals[fmt]:.2f} s "
+                f"(target < {limit:g} s)")  # fmt: skip
+        for up in r["uploads"]:
+            add(database, f"upload memory: {up['file_kind']}", up["rss_growth_mb"],
+                targets.upload_growth_mb,
+                up["stored"] and up["rss_growth_mb"] < targets.upload_growth_mb,
+                f"upload of a {up['file_bytes'] / 2**20:.0f} MB {up['file_kind'].upper()}: worker "
+                f"peak memory grew {up['rss_growth_mb']:.1f} MB (target < "
+                f"{targets.upload_growth_mb:g} MB); HTTP {up['status']}, "
+                f"{'stored' if up['stored'] else 'NOT stored'}")  # fmt: skip
+    return found
 
 
-def run_pages(app, world, repeat: int) -> list[dict]:
-    from sqlalchemy import event
-
-    results = []
-    client = app.test_client()
-    client.post("/sign-in", data={"email": world.viewer_email, "password": world.password})
-    for name, path_for in PAGES:
-        timings: dict[str, list[float]] = {"small": [], "large": []}
-        statements: dict[str, int] = {}
-        for size in ("small", "large"):
-            path = path_for(world, size)
-            client.get(path)  # warm up
-            for _ in range(repeat):
-                count = [0]
-
-                def counter(*_args, count=count):
-                    count[0] += 1
-
-                event.listen(db.engine, "before_cursor_execute", counter)
-                started = time.perf_counter()
-                response = client.get(path)
-                timings[size].append((time.perf_counter() - started) * 1000)
-                event.remove(db.engine, "before_cursor_execute", counter)
-                assert response.status_code == 200, (path, response.status_code)
-                statements[size] = count[0]
-        small, large = statistics.median(timings["small"]), statistics.median(timings["large"])
-        results.append(
-            {
-                "page": name,
-                "small_ms": small,
-                "large_ms": large,
-                "ratio": large / small if small else float("nan"),
-                "sql_small": statements["small"],
-                "sql_large": statements["large"],
-            }
-        )
-    return results
+def markdown(results: dict[str, Any]) -> str:
+    lines = [f"# JAR Workbench benchmarks ({results['mode']} mode, {results['started_at']})", ""]
+    s = results["settings"]
+    lines.append(
+        f"gunicorn with {s['workers']} workers on loopback; {s['concurrency']} concurrent "
+        f"clients for {s['seconds_per_endpoint']:g} s per endpoint; {results['machine']['cpus']} "
+        f"CPUs shared by server and clients."
+    )
+    for database, r in results["databases"].items():
+        c = r["world"]["counts"]
+        lines += [
+            "",
+            f"## {database}",
+            "",
+            f"Built in {r['world']['build_seconds']:.1f} s: {c.get('reviews', 0)} reviews, "
+            f"{c.get('evidence_items', 0):,} evidence items ({c.get('large_review_evidence', 0):,} "
+            f"on the large review), {c.get('grades', 0):,} grades, "
+            f"{c.get('agreed_grades', 0):,} agreed grades.",
+            "",
+            "| Page | Median ms | p90 ms | Requests/s | vs bare | SQL small | SQL large |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        queries = {q["page"]: q for q in r["queries"]}
+        for page in r["pages"]:
+            q = queries.get(page["name"])
+            ratio = page["ratio_to_bare"]
+            lines.append(
+                f"| {page['name']} | {page['median_ms']:.1f} | {page['p90_ms']:.1f} | "
+                f"{page['throughput_rps']:.1f} | {ratio:.1%} | "
+                f"{q['small'] if q else '–'} | {q['large'] if q else '–'} |"
+            )
+        e = r["exports"]
+        lines += [
+            "",
+            "| Export (large review) | Seconds (document + file) | Bytes |",
+            "|---|---:|---:|",
+        ]
+        for fmt, total in e["total_seconds"].items():
+            lines.append(
+                f"| {fmt.upper()} | {total:.2f} ({e['document_seconds']:.2f} + "
+                f"{e['render_seconds'][fmt]:.2f}) | {e['bytes'][fmt]:,} |"
+            )
+        si = r["self_evaluation_import"]
+        lines += ["", f"Self-evaluation import: {si['seconds']:.2f} s ({si['entries']} entries)."]
+        for up in r["uploads"]:
+            lines.append(
+                f"Upload of a {up['file_bytes'] / 2**20:.0f} MB {up['file_kind'].upper()} through "
+                f"gunicorn: {up['seconds']:.1f} s, HTTP {up['status']}, worker memory "
+                f"{up['worker_rss_before_mb']:.0f} MB → peak {up['worker_peak_mb']:.0f} MB "
+                f"(growth {up['rss_growth_mb']:.1f} MB)."
+            )
+        lines += [f"Note: {note}" for note in r["notes"]]
+    lines += ["", "## Targets", ""]
+    lines += [f"- {'met' if t['met'] else '**MISSED**'}: {t['text']}" for t in results["targets"]]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

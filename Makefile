@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-postgres bench load lint format system-deps browser-deps clean
+.PHONY: install run test test-postgres bench load lint audit format system-deps browser-deps clean
 
 install: system-deps $(PY_STAMP) $(ASSETS)
 
@@ -67,6 +67,11 @@ bench: install
 # On PostgreSQL too when INSPECT_BENCH_DATABASE_URL names a server (see bench/README.md).
 load: install
 	$(BIN)/python -m bench.load.run
+
+# Known vulnerabilities in the installed packages (pip-audit, PyPI's data). Fails only on
+# findings; says so plainly when the service cannot be reached.
+audit: install
+	$(BIN)/python .ci/dependency_audit.py
 
 lint: install
 	$(BIN)/ruff check .

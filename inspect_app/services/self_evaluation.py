@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from inspect_app.domain.evidence import EvidenceKind
@@ -34,7 +35,7 @@ from inspect_app.models import (
 )
 from inspect_app.models.types import utcnow
 from inspect_app.services import audit
-from inspect_app.services.evidence import StagedFile, attach_file, reindex
+from inspect_app.services.evidence import StagedFile, attach_file, discard_staged, reindex
 
 WEB = "web"
 COMMAND_LINE = "command line"
@@ -116,7 +117,8 @@ def submit_return(
         added_by=actor,
     )
     session.add(item)
-    attach_file(session, item, StagedFile(blob, sniffed, filename), text=_answers_text(parsed))
+    staged = StagedFile(blob, sniffed, filename)
+    attach_file(session, item, staged, text=_answers_text(parsed))
     self_evaluation = SelfEvaluation(
         review_id=review.id,
         version=version,
@@ -128,7 +130,25 @@ def submit_return(
         entries=_entries(review, parsed),
     )
     session.add(self_evaluation)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another return for this review took the same version number between our read and
+        # our write: nothing of ours is kept, and the second sender is told what happened.
+        session.rollback()
+        discard_staged(session, store, [staged])
+        raise SelfEvaluationErrors(
+            [
+                WorkbookProblem(
+                    None,
+                    None,
+                    f"another self-evaluation return (version {version}) was stored for this "
+                    "review at the same moment; nothing was saved from this upload. Check the "
+                    "latest version, then upload your workbook again",
+                    display,
+                )
+            ]
+        ) from None
     audit.record(
         session,
         action="self_evaluation.submitted",

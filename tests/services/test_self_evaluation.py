@@ -293,3 +293,28 @@ def test_the_blank_workbook_is_made_from_the_pinned_rubric(make, review):
     assert meta["rubric_key"] == review.rubric.key and meta["rubric_version"] == "1.0"
     assert meta["review_reference"] == review.reference
     assert book.sheetnames[1:-1] == [a.title for a in review.rubric.areas]
+
+
+def test_a_return_that_loses_the_race_for_a_version_is_refused_and_nothing_is_kept(
+    make, session, review, authority_user, monkeypatch
+):
+    """Two uploads at once: the second computed the same version number before the first was
+    stored. It is refused with a message saying so, not a server error, and leaves no rows."""
+    submit(session, review, make.filled_workbook(review, ANSWERS), authority_user)
+    session.commit()
+    before = snapshot(session)
+    real_scalar = session.scalar
+    stale_reads = iter([None])  # the racing upload read "no version yet"
+
+    def scalar(statement, *args, **kwargs):
+        if "max(" in str(statement).lower():
+            return next(stale_reads, real_scalar(statement, *args, **kwargs))
+        return real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(session, "scalar", scalar)
+    with pytest.raises(SelfEvaluationErrors) as refused:
+        submit(session, review, make.filled_workbook(review, ANSWERS), authority_user)
+    assert "stored for this review at the same moment" in str(refused.value.problems[0])
+    monkeypatch.undo()
+    assert snapshot(session) == before
+    assert [v.version for v in svc.returns_for(session, review)] == [1]

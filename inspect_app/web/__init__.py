@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (auth_bp, dashboard_bp, reviews_bp, rubrics_bp, admin_bp):
         app.register_blueprint(blueprint)
 
-    import inspect_app.api.report  # noqa: F401 — the report endpoints, on the api blueprint
+    import inspect_app.api.report
     import inspect_app.api.resources  # noqa: F401 — reviews, rubrics, evidence, grades, … + OpenAPI
     from inspect_app.api.routes import bp as api_bp
     from inspect_app.grading.routes import bp as grading_bp

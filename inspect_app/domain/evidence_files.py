@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
 import defusedxml
@@ -306,7 +307,19 @@ class _Refusal(Exception):
         self.code = code
 
 
-def _office_kind(path: Path, limits: ZipLimits) -> str | None:
+def check_office_archive(
+    source: Path | BinaryIO, *, zip_limits: ZipLimits = DEFAULT_ZIP_LIMITS
+) -> str | None:
+    """'docx', 'xlsx' or None for a safe zip archive; raises :class:`RefusedFile` for an
+    unsafe one (zip bomb, unsafe entry path, encryption, macros, XML document type
+    declarations) or a damaged one (code ``corrupt``). The same checks as uploads get."""
+    try:
+        return _office_kind(source, zip_limits)
+    except _Refusal as exc:
+        raise RefusedFile(exc.args[0], exc.code) from None
+
+
+def _office_kind(path: Path | BinaryIO, limits: ZipLimits) -> str | None:
     """'docx', 'xlsx' or None for a safe zip; raises _Refusal for an unsafe or broken one."""
     try:
         with zipfile.ZipFile(path) as zf:

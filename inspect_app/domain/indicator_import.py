@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from inspect_app.domain.evidence_files import RefusedFile, check_office_archive
 from inspect_app.domain.indicators import OUTCOMES, UNITS, IndicatorCatalogue
 
 REQUIRED_COLUMNS = ("authority_code", "indicator_code", "period", "value")
@@ -276,6 +277,11 @@ def _read_xlsx(data: bytes) -> _Table:
         raise _Unreadable(
             "macro-enabled workbooks are not accepted — save it as an Excel Workbook (.xlsx)"
         )
+    try:  # the archive checks every upload gets: zip bombs, unsafe entries, encryption, XXE
+        check_office_archive(io.BytesIO(data))
+    except RefusedFile as refusal:
+        if refusal.code != "corrupt":
+            raise _Unreadable(f"the workbook was refused: {refusal.reason}") from None
     if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
         raise _Unreadable("the workbook is too large to read")
     try:

@@ -67,6 +67,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from inspect_app.domain.evidence_files import RefusedFile, check_office_archive
 from inspect_app.domain.rubric import (
     BestEnd,
     GradePoint,
@@ -492,6 +493,12 @@ def _open_workbook(raw: bytes, problems: _Problems) -> Workbook:
             "save it as an Excel Workbook (.xlsx)"
         )
         raise _Stop
+    try:  # the checks every upload gets, so the message names the problem
+        check_office_archive(io.BytesIO(raw))
+    except RefusedFile as refusal:
+        corrupt = refusal.code == "corrupt"
+        problems.file("not an Excel .xlsx workbook" if corrupt else refusal.reason)
+        raise _Stop from None
     if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
         problems.file("the workbook is too large to read")
         raise _Stop

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from inspect_app.domain.permissions import Access, ReviewRole
 from inspect_app.domain.phases import PHASE_DESCRIPTIONS, PhaseTransitionError, unmet_preconditions
 from inspect_app.extensions import db
-from inspect_app.models import AuditEvent, Review, User
+from inspect_app.models import Review, User
 from inspect_app.reviews.forms import (
     AddMemberForm,
     AdvancePhaseForm,
@@ -19,6 +19,7 @@ from inspect_app.reviews.forms import (
     MemberForm,
 )
 from inspect_app.services import reviews as review_service
+from inspect_app.services.review_activity import recent_activity
 from inspect_app.services.reviews import PlannedDates, ReviewError
 from inspect_app.web.access import review_page
 from inspect_app.web.forms import saved
@@ -39,17 +40,9 @@ def overview(review: Review, access: Access):
     unmet = unmet_preconditions(facts, next_phase) if next_phase else []
     events = []
     if access.can_see_team_workings:
-        events = db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.review_id == review.id)
-            .order_by(AuditEvent.id.desc())
-            .limit(10)
-        ).all()
-        actors = {e.actor_id for e in events if e.actor_id}
-        names = dict(
-            db.session.execute(select(User.id, User.name).where(User.id.in_(actors))).all()
+        events = recent_activity(
+            db.session, review, include_restricted=access.can_see_restricted_evidence
         )
-        events = [(e, names.get(e.actor_id, "System")) for e in events]
     return render_template(
         "reviews/overview.html",
         review=review,

@@ -304,7 +304,7 @@ class UploadResult:
     peak_measured_by: str  # "VmHWM" (kernel peak) or "sampling"
 
 
-def _csv_file(size: int, chunk: int = 1024 * 1024) -> tuple[Iterator[bytes], int]:
+def csv_extract(size: int, chunk: int = 1024 * 1024) -> tuple[Iterator[bytes], int]:
     """A CSV extract of exactly ``size`` bytes, made as it is sent."""
 
     def chunks() -> Iterator[bytes]:
@@ -321,7 +321,7 @@ def _csv_file(size: int, chunk: int = 1024 * 1024) -> tuple[Iterator[bytes], int
     return chunks(), size
 
 
-def _pdf_file(size: int, chunk: int = 1024 * 1024) -> tuple[Iterator[bytes], int]:
+def scanned_pdf(size: int, chunk: int = 1024 * 1024) -> tuple[Iterator[bytes], int]:
     """A one-page PDF of about ``size`` bytes, as a scanned document is: the page is one large
     greyscale image. Made as it is sent; returns the chunks and the exact size."""
     width = 4096
@@ -370,8 +370,8 @@ def _pdf_file(size: int, chunk: int = 1024 * 1024) -> tuple[Iterator[bytes], int
 
 
 UPLOAD_FILES = {
-    "csv": (_csv_file, "case-contacts-extract.csv", "text/csv", "data", "Case contact extract"),
-    "pdf": (_pdf_file, "scanned-case-audit.pdf", "application/pdf", "document", "Scanned audit"),
+    "csv": (csv_extract, "case-contacts-extract.csv", "text/csv", "data", "Case contact extract"),
+    "pdf": (scanned_pdf, "scanned-case-audit.pdf", "application/pdf", "document", "Scanned audit"),
 }
 
 

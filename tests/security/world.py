@@ -312,7 +312,12 @@ class SecurityWorld:
             elif key in self.global_ids:
                 values[name] = self.global_ids[key]
             else:
-                values[name] = next(r.ids[key] for r in self.reviews.values() if key in r.ids)
+                found = [r.ids[key] for r in self.reviews.values() if key in r.ids]
+                assert found, (
+                    f"The security world has no value for <{name}> ({endpoint}): give it one "
+                    "in tests/security/world.py"
+                )
+                values[name] = found[0]
         return values
 
     # Routes that change something even when sent an empty form: an allowed request gets a
@@ -376,7 +381,8 @@ def client_for(app: Flask, world: SecurityWorld, who: Who) -> FlaskClient:
     return client
 
 
-def make_world(app: Flask, rubric_specs) -> SecurityWorld:
+def make_world(rubric_specs) -> SecurityWorld:
+    """Build the world in the current app's database (see :func:`module_app`)."""
     return SecurityWorld(db.session, Factory(db.session, rubric_specs))
 
 

@@ -637,6 +637,39 @@ def _report_export() -> Schema:
                                 }
                             )
                         ),
+                        "agreed_versions": array(
+                            obj(
+                                {
+                                    "version": integer(minimum=1),
+                                    "agreed_grade": integer(),
+                                    "agreed_label": TEXT,
+                                    "agreed_by": TEXT,
+                                    "agreed_at": nullable(DATETIME),
+                                    "reasons": TEXT,
+                                    "is_override": boolean(),
+                                    "derived_grade": nullable(integer()),
+                                }
+                            )
+                        ),
+                        "team_grade_history": array(
+                            obj(
+                                {
+                                    "grader_name": TEXT,
+                                    "inspectorate": TEXT,
+                                    "revisions": array(
+                                        obj(
+                                            {
+                                                "version": integer(minimum=1),
+                                                "grade": integer(),
+                                                "recorded_by": TEXT,
+                                                "recorded_at": nullable(DATETIME),
+                                                "rationale": TEXT,
+                                            }
+                                        )
+                                    ),
+                                }
+                            )
+                        ),
                     }
                 )
             ),

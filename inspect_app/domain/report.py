@@ -34,7 +34,7 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from enum import Enum, StrEnum
 from typing import Any
@@ -52,6 +52,7 @@ from inspect_app.domain.rubric import AreaKind
 __all__ = [
     "ALLOWED_LINK_SCHEMES",
     "HASH_SCHEMA",
+    "AgreedVersion",
     "AreaSection",
     "Audience",
     "Band",
@@ -62,6 +63,8 @@ __all__ = [
     "ReportDocument",
     "ReportStatus",
     "TeamGrade",
+    "TeamGradeHistory",
+    "TeamGradeRevision",
     "compute_hash",
     "format_date",
     "grade_text",
@@ -168,8 +171,55 @@ class TeamGrade:
 
 
 @dataclass(frozen=True)
+class TeamGradeRevision:
+    """One value a team member submitted for a judgement (the first, or a revision)."""
+
+    version: int  # 1 for the first value submitted, 2 for its first revision, …
+    grade: int
+    recorded_at: datetime | None
+    recorded_by: str = ""  # who saved it (the grader, in practice)
+    rationale: str = ""  # the full rationale: the inspection team's document only
+
+
+@dataclass(frozen=True)
+class TeamGradeHistory:
+    """Every value one team member submitted for a judgement, oldest first."""
+
+    grader_name: str
+    inspectorate_label: str
+    revisions: tuple[TeamGradeRevision, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgreedVersion:
+    """One agreed value recorded for a judgement at moderation (the first, or a change)."""
+
+    version: int  # 1, 2, …: the last one is the agreed grade
+    grade: int
+    label: str
+    agreed_by: str
+    agreed_at: datetime | None
+    reasons: str = ""  # plain text
+    is_override: bool = False  # departed from the grade derived by the rubric's rule
+    derived_grade: int | None = None  # areas: what the rule suggested then
+
+
+# Fields added to the document after reports were first published. The content hash leaves
+# each of them out while it holds its default, so a snapshot stored before they existed
+# reads back with the very fingerprint it was published with (see ``_canonical``).
+_LATER = {"hash": "omit_when_default"}
+
+
+@dataclass(frozen=True)
 class LineageRow:
-    """How one agreed grade was reached: for the annex."""
+    """How one agreed grade was reached: for the annex.
+
+    ``agreed_versions`` holds every agreed value recorded (the audience of every report
+    sees them); ``team_histories`` every grade each team member submitted, with its
+    revisions (the inspection team's document only: never the authority's or the public's).
+    ``team_grades`` is the team's grades as they stood at the latest agreement. Reports
+    published before the histories were kept in the report have both empty.
+    """
 
     judgement: str  # "2.3" for a key judgement, "Area 2" for an area
     title: str
@@ -182,6 +232,8 @@ class LineageRow:
     revisions_count: int = 0
     evidence_supports: int = 0
     evidence_contradicts: int = 0
+    agreed_versions: tuple[AgreedVersion, ...] = field(default=(), metadata=_LATER)
+    team_histories: tuple[TeamGradeHistory, ...] = field(default=(), metadata=_LATER)
 
 
 @dataclass(frozen=True)
@@ -304,12 +356,20 @@ class ReportDocument:
 HASH_SCHEMA = "jar-workbench/report/1"
 
 
+def _hashed(f: Any, value: Any) -> bool:
+    if f.name == "content_hash":
+        return False
+    if f.metadata.get("hash") == "omit_when_default":
+        return f.default is MISSING or value != f.default
+    return True
+
+
 def _canonical(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return {
             f.name: _canonical(getattr(value, f.name))
             for f in fields(value)
-            if f.name != "content_hash"
+            if _hashed(f, getattr(value, f.name))
         }
     if isinstance(value, Enum):
         return value.value
@@ -329,7 +389,9 @@ def canonical_json(doc: ReportDocument) -> str:
 
     Every field except ``content_hash``, keys sorted, no insignificant whitespace, UTF-8.
     Aware datetimes are expressed in UTC. Restricted evidence rows are left out, so the
-    hash does not depend on who the export is for.
+    hash does not depend on who the export is for. Fields added to the document later
+    (the lineage's agreed versions and team histories) are left out while empty, so the
+    reports published before they existed keep their fingerprints.
     """
     public = replace(doc, evidence_index=doc.evidence_index_for(Audience.PUBLIC))
     payload = {"schema": HASH_SCHEMA, "document": _canonical(public)}

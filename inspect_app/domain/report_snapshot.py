@@ -4,8 +4,9 @@ At publication the whole document is stored (:func:`to_snapshot`), with its cont
 every later export is rendered from the stored document (:func:`from_snapshot`), never from
 the live tables. The snapshot keeps the restricted rows of the evidence index, so the
 inspection team's exports of a published report still list them; the content hash, as
-always, leaves them out. Round-tripping gives an equal document with the same hash. Pure
-Python.
+always, leaves them out. Round-tripping gives an equal document with the same hash.
+Snapshots stored before the annex carried every agreed version and team history still read
+back, with those empty and their original hash. Pure Python.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from inspect_app.domain.report import (
+    AgreedVersion,
     AreaSection,
     EvidenceIndexRow,
     GradeRow,
@@ -23,6 +25,8 @@ from inspect_app.domain.report import (
     Recommendation,
     ReportDocument,
     TeamGrade,
+    TeamGradeHistory,
+    TeamGradeRevision,
 )
 
 __all__ = ["SNAPSHOT_SCHEMA", "SnapshotError", "from_snapshot", "to_snapshot"]
@@ -61,6 +65,34 @@ def _datetime(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _lineage_row(row: dict[str, Any]) -> LineageRow:
+    """One annex row. Snapshots stored before the lineage kept every agreed version and
+    each team member's history have neither key: they read back empty, as published."""
+    return LineageRow(
+        **{
+            **row,
+            "agreed_at": _datetime(row["agreed_at"]),
+            "team_grades": tuple(TeamGrade(**t) for t in row["team_grades"]),
+            "agreed_versions": tuple(
+                AgreedVersion(**{**v, "agreed_at": _datetime(v["agreed_at"])})
+                for v in row.get("agreed_versions", ())
+            ),
+            "team_histories": tuple(
+                TeamGradeHistory(
+                    **{
+                        **h,
+                        "revisions": tuple(
+                            TeamGradeRevision(**{**r, "recorded_at": _datetime(r["recorded_at"])})
+                            for r in h["revisions"]
+                        ),
+                    }
+                )
+                for h in row.get("team_histories", ())
+            ),
+        }
+    )
+
+
 def from_snapshot(snapshot: dict[str, Any], *, content_hash: str = "") -> ReportDocument:
     """The document stored by :func:`to_snapshot`."""
     if not isinstance(snapshot, dict) or snapshot.get("schema") != SNAPSHOT_SCHEMA:
@@ -84,16 +116,7 @@ def from_snapshot(snapshot: dict[str, Any], *, content_hash: str = "") -> Report
             grades=tuple(GradeRow(**g) for g in d["grades"]),
             area_sections=tuple(AreaSection(**s) for s in d["area_sections"]),
             recommendations=tuple(Recommendation(**r) for r in d["recommendations"]),
-            lineage=tuple(
-                LineageRow(
-                    **{
-                        **row,
-                        "agreed_at": _datetime(row["agreed_at"]),
-                        "team_grades": tuple(TeamGrade(**t) for t in row["team_grades"]),
-                    }
-                )
-                for row in d["lineage"]
-            ),
+            lineage=tuple(_lineage_row(row) for row in d["lineage"]),
             evidence_index=tuple(
                 EvidenceIndexRow(**{**e, "date": _date(e["date"])}) for e in d["evidence_index"]
             ),

@@ -39,6 +39,7 @@ from inspect_app.domain.report import (
     is_safe_link,
     with_hash,
 )
+from inspect_app.exports import lineage_text
 from inspect_app.exports.export_html import OVERRIDE_NOTE
 from inspect_app.exports.rich_text import (
     Block,
@@ -393,12 +394,7 @@ def to_docx(doc: ReportDocument) -> bytes:
         _markdown(word, section.weaknesses_md, 4, "None recorded.")
 
     _heading(word, "Annex: how the grades were agreed", 2)
-    _paragraph(
-        word,
-        "For each judgement: the grade the team agreed, who recorded it and when, the "
-        "reasons, each team member’s grade at the time, how often the agreed grade was "
-        "revised, and how many items of evidence were linked in support and in contradiction.",
-    )
+    _paragraph(word, lineage_text.ANNEX_INTRO)
     if not doc.lineage:
         _paragraph(word, "No grades have been agreed yet.")
     for row in doc.lineage:
@@ -408,6 +404,8 @@ def to_docx(doc: ReportDocument) -> bytes:
         if row.agreed_at:
             agreed_by += f" on {format_date(row.agreed_at)}"
         _labelled(word, "Agreed by", agreed_by)
+        if override := lineage_text.override_text(row):
+            _labelled(word, lineage_text.OVERRIDE_LABEL, override)
         _labelled(word, "Revisions", str(row.revisions_count))
         _labelled(
             word,
@@ -418,6 +416,13 @@ def to_docx(doc: ReportDocument) -> bytes:
             _paragraph(word).add_run("Reasons").bold = True
             for chunk in re.split(r"\n\s*\n", row.reasons.strip()):
                 _paragraph(word, chunk.strip())
+        earlier = lineage_text.earlier_version_lines(row)
+        if earlier:
+            _paragraph(word).add_run(lineage_text.EARLIER_VERSIONS_HEADING).bold = True
+            for line in earlier:
+                _paragraph(word, line, "List Bullet")
+        if row.team_histories:
+            _labelled(word, lineage_text.TEAM_HISTORY_LABEL, lineage_text.team_history_text(row))
         if row.team_grades:
             _simple_table(
                 word,

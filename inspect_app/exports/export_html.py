@@ -24,6 +24,7 @@ from inspect_app.domain.report import (
     render_markdown,
     with_hash,
 )
+from inspect_app.exports import lineage_text
 
 __all__ = ["children_summary_to_html", "contents", "report_css", "to_html"]
 
@@ -66,6 +67,7 @@ def _environment() -> Environment:
     env.globals["grade_tag"] = grade_tag
     env.globals["override_note"] = OVERRIDE_NOTE
     env.globals["none_recorded"] = Markup('<p class="none">None recorded.</p>')
+    env.globals["lineage"] = lineage_text
     return env
 
 

@@ -1,5 +1,10 @@
 """The report as JSON, for other systems: every judgement with its agreed grade and lineage.
 
+Each judgement's lineage has ``agreed_versions`` (every agreed value recorded: who, when,
+why, override of the derived grade) and ``team_grade_history`` (every grade each team member
+submitted, each revision with its full rationale: the inspection team's export only; an
+empty list for anyone else). Reports published before the lineage kept these give both empty.
+
 Keys come in a fixed, documented order (``json.dumps`` without sorting, from dictionaries
 built in that order), so two exports of the same report are byte-for-byte the same. Text
 written in Markdown is given twice: ``…_markdown`` (the sanitised Markdown of the Markdown
@@ -39,9 +44,11 @@ def _datetime(value: datetime | None) -> str | None:
 
 
 def to_json(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> str:
-    """The report as JSON. Restricted evidence is listed only for the inspection team."""
+    """The report as JSON. Restricted evidence and the team's individual grades are listed
+    only for the inspection team."""
     doc = with_hash(doc)
     audience = Audience(audience)
+    team = audience is Audience.INSPECTION_TEAM  # individual grades: never anyone else
     data: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -122,7 +129,37 @@ def to_json(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> str
                         "grade": t.grade,
                         "rationale_excerpt": t.rationale_excerpt,
                     }
-                    for t in row.team_grades
+                    for t in (row.team_grades if team else ())
+                ],
+                "agreed_versions": [
+                    {
+                        "version": v.version,
+                        "agreed_grade": v.grade,
+                        "agreed_label": v.label,
+                        "agreed_by": v.agreed_by,
+                        "agreed_at": _datetime(v.agreed_at),
+                        "reasons": v.reasons,
+                        "is_override": v.is_override,
+                        "derived_grade": v.derived_grade,
+                    }
+                    for v in row.agreed_versions
+                ],
+                "team_grade_history": [
+                    {
+                        "grader_name": h.grader_name,
+                        "inspectorate": h.inspectorate_label,
+                        "revisions": [
+                            {
+                                "version": r.version,
+                                "grade": r.grade,
+                                "recorded_by": r.recorded_by,
+                                "recorded_at": _datetime(r.recorded_at),
+                                "rationale": r.rationale,
+                            }
+                            for r in h.revisions
+                        ],
+                    }
+                    for h in (row.team_histories if team else ())
                 ],
             }
             for row in doc.lineage

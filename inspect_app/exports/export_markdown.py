@@ -18,6 +18,7 @@ from inspect_app.domain.report import (
     grade_text,
     with_hash,
 )
+from inspect_app.exports import lineage_text
 from inspect_app.exports.export_html import OVERRIDE_NOTE
 from inspect_app.exports.rich_text import (
     Paragraph,
@@ -137,11 +138,7 @@ def to_markdown(doc: ReportDocument) -> str:
         parts += ["### Important weaknesses", _text_section(section.weaknesses_md, 4)]
 
     parts.append("## Annex: how the grades were agreed")
-    parts.append(
-        "For each judgement: the grade the team agreed, who recorded it and when, the "
-        "reasons, each team member’s grade at the time, how often the agreed grade was "
-        "revised, and how many items of evidence were linked in support and in contradiction."
-    )
+    parts.append(_esc(lineage_text.ANNEX_INTRO))
     if not doc.lineage:
         parts.append("No grades have been agreed yet.")
     for row in doc.lineage:
@@ -149,9 +146,11 @@ def to_markdown(doc: ReportDocument) -> str:
         agreed_by = row.agreed_by or "Not recorded"
         if row.agreed_at:
             agreed_by += f" on {format_date(row.agreed_at)}"
+        override = lineage_text.override_text(row)
         facts = [
             ("Agreed grade", grade_text(row.agreed_grade, row.agreed_label)),
             ("Agreed by", agreed_by),
+            *([(lineage_text.OVERRIDE_LABEL, override)] if override else []),
             ("Revisions", str(row.revisions_count)),
             (
                 "Evidence",
@@ -165,6 +164,13 @@ def to_markdown(doc: ReportDocument) -> str:
                 escape_markdown_text(chunk.strip())
                 for chunk in re.split(r"\n\s*\n", row.reasons.strip())
             ]
+        earlier = lineage_text.earlier_version_lines(row)
+        if earlier:
+            parts.append(f"**{_esc(lineage_text.EARLIER_VERSIONS_HEADING)}**")
+            parts.append("\n".join(f"- {_esc(line)}" for line in earlier))
+        if row.team_histories:
+            label = _esc(lineage_text.TEAM_HISTORY_LABEL)
+            parts.append(f"**{label}:** {_esc(lineage_text.team_history_text(row))}")
         if row.team_grades:
             parts.append(f"*Team members’ grades for {_esc(row.judgement)}*")
             parts.append(

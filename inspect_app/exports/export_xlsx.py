@@ -1,7 +1,10 @@
 """The report's tables as an Excel workbook.
 
 Sheets: "Document" (what the workbook is, with the content fingerprint), "Grades",
-"Recommendations", "Evidence index" and "Grade lineage". Text is always stored as text:
+"Recommendations", "Evidence index", "Grade lineage" (one row per judgement) and "Lineage"
+(one row per step of each judgement's lineage: every agreed value recorded and, in the
+inspection team's export only, every grade each team member submitted; rationales are
+left to the JSON export). Text is always stored as text:
 a value that begins with ``=`` (or ``+``, ``-``, ``@``) is neither a formula nor becomes
 one when the cell is edited. The evidence index lists restricted evidence only in the
 inspection team's export.
@@ -24,7 +27,22 @@ from inspect_app.exports.rich_text import plain_text
 
 __all__ = ["SHEETS", "to_xlsx"]
 
-SHEETS = ("Document", "Grades", "Recommendations", "Evidence index", "Grade lineage")
+SHEETS = ("Document", "Grades", "Recommendations", "Evidence index", "Grade lineage", "Lineage")
+LINEAGE_HEADER = (
+    "Judgement",
+    "Record",
+    "Version",
+    "Grade",
+    "Grade label",
+    "By",
+    "Inspectorate",
+    "At (UTC)",
+    "Override",
+    "Derived grade",
+    "Reasons",
+)
+AGREED_RECORD = "Agreed grade"
+TEAM_RECORD = "Team member’s grade"
 DATE_FORMAT = "d mmmm yyyy"
 DATETIME_FORMAT = "d mmmm yyyy hh:mm"
 
@@ -76,6 +94,49 @@ def _sheet(
     ws.freeze_panes = "A2"
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+
+
+def _lineage_steps(doc: ReportDocument, audience: Audience) -> list[list[Value]]:
+    """Every agreed value recorded, then (the team's export only) every grade each team
+    member submitted, judgement by judgement in report order."""
+    rows: list[list[Value]] = []
+    for row in doc.lineage:
+        for v in row.agreed_versions:
+            rows.append(
+                [
+                    row.judgement,
+                    AGREED_RECORD,
+                    v.version,
+                    v.grade,
+                    v.label,
+                    v.agreed_by,
+                    "",
+                    v.agreed_at,
+                    v.is_override,
+                    v.derived_grade,
+                    v.reasons,
+                ]
+            )
+        if audience is not Audience.INSPECTION_TEAM:
+            continue  # individual grades: never for the authority or the public
+        for h in row.team_histories:
+            for r in h.revisions:
+                rows.append(
+                    [
+                        row.judgement,
+                        TEAM_RECORD,
+                        r.version,
+                        r.grade,
+                        "",
+                        h.grader_name,
+                        h.inspectorate_label,
+                        r.recorded_at,
+                        None,
+                        None,
+                        "",
+                    ]
+                )
+    return rows
 
 
 def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> bytes:
@@ -181,7 +242,7 @@ def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> byt
                 "\n".join(
                     f"{t.grader_name} ({t.inspectorate_label}): "
                     + (str(t.grade) if t.grade is not None else "not graded")
-                    for t in row.team_grades
+                    for t in (row.team_grades if team else ())
                 ),
                 row.revisions_count,
                 row.evidence_supports,
@@ -190,6 +251,13 @@ def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> byt
             for row in doc.lineage
         ],
         [12, 40, 12, 14, 24, 20, 50, 50, 10, 12, 12],
+    )
+
+    _sheet(
+        wb.create_sheet("Lineage"),
+        LINEAGE_HEADER,
+        _lineage_steps(doc, audience),
+        [12, 22, 9, 8, 14, 28, 32, 20, 10, 12, 60],
     )
 
     buffer = io.BytesIO()

@@ -8,11 +8,14 @@ from their rows. A fixed number of queries however much evidence there is.
 Who the document is for (``audience``):
 
 - :attr:`Audience.INSPECTION_TEAM` — the annex also lists each team member's grade when the
-  grade was agreed, with an extract of their rationale.
+  grade was agreed, with an extract of their rationale, and every grade each member
+  submitted for the judgement: each revision with its value, who saved it, when and its
+  full rationale.
 - :attr:`Audience.PUBLIC` — the authority (during the factual accuracy check), its partners
   and the public: the annex gives each agreed grade, who recorded it and when, the reasons
-  recorded for it, how often it was revised and the evidence counts, but never an
-  individual's provisional grade or rationale (which may quote restricted evidence).
+  recorded for it, every earlier agreed value (who, when, why, whether it overrode the
+  rubric's rule) and the evidence counts, but never an individual's provisional grade or
+  rationale (which may quote restricted evidence), before publication or after.
 
 The evidence index always holds every item, restricted ones flagged; the exports list
 restricted items only for the inspection team. Published versions are stored from the
@@ -26,6 +29,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from inspect_app.domain.report import (
+    AgreedVersion,
     AreaSection,
     Audience,
     GradeRow,
@@ -33,6 +37,8 @@ from inspect_app.domain.report import (
     ReportDocument,
     ReportStatus,
     TeamGrade,
+    TeamGradeHistory,
+    TeamGradeRevision,
 )
 from inspect_app.domain.report import Recommendation as RecommendationRow
 from inspect_app.domain.rubric import AreaKind
@@ -60,11 +66,43 @@ def _lineage(sources: ReportSources, review: Review, audience: Audience) -> tupl
         counts = sources.evidence.get(target.key)
         agreed = record.agreed if record else None
         team: tuple[TeamGrade, ...] = ()
-        if record is not None and audience is Audience.INSPECTION_TEAM:
-            team = tuple(
-                TeamGrade(t.grader_name, t.inspectorate, t.grade, excerpt(t.rationale))
-                for t in record.team
+        histories: tuple[TeamGradeHistory, ...] = ()
+        if audience is Audience.INSPECTION_TEAM:
+            if record is not None:
+                team = tuple(
+                    TeamGrade(t.grader_name, t.inspectorate, t.grade, excerpt(t.rationale))
+                    for t in record.team
+                )
+            histories = tuple(
+                TeamGradeHistory(
+                    grader_name=h.grader_name,
+                    inspectorate_label=h.inspectorate,
+                    revisions=tuple(
+                        TeamGradeRevision(
+                            version=r.version,
+                            grade=r.value,
+                            recorded_at=r.recorded_at,
+                            recorded_by=r.recorded_by,
+                            rationale=r.rationale,
+                        )
+                        for r in h.revisions
+                    ),
+                )
+                for h in sources.histories.get(target.key, ())
             )
+        versions = tuple(
+            AgreedVersion(
+                version=v.version,
+                grade=v.value,
+                label=scale.label_for(v.value),
+                agreed_by=v.recorded_by,
+                agreed_at=v.recorded_at,
+                reasons=v.reasons,
+                is_override=v.is_override,
+                derived_grade=v.derived_value,
+            )
+            for v in (record.versions if record else ())
+        )
         rows.append(
             LineageRow(
                 judgement=f"Area {target.number}" if target.is_area else target.number,
@@ -78,6 +116,8 @@ def _lineage(sources: ReportSources, review: Review, audience: Audience) -> tupl
                 revisions_count=max(record.revisions - 1, 0) if record else 0,
                 evidence_supports=counts.supports if counts else 0,
                 evidence_contradicts=counts.contradicts if counts else 0,
+                agreed_versions=versions,
+                team_histories=histories,
             )
         )
     return tuple(rows)

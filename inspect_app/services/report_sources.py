@@ -1,5 +1,6 @@
-"""What the report reads from other capabilities: agreed grades with their lineage, the
-team's grades at agreement, evidence counts, the evidence index and notes for seeding text.
+"""What the report reads from other capabilities: agreed grades with their lineage (every
+agreed version, the team's grades at agreement and, for the team's own view, every grade each
+member submitted), evidence counts, the evidence index and notes for seeding text.
 
 Read-only, and a fixed number of queries whatever the number of judgements, grades or
 evidence items (the report tests count them).
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, union_all
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from inspect_app.domain.evidence import EvidenceKind
 from inspect_app.domain.inspectorates import Inspectorate
@@ -22,19 +24,25 @@ from inspect_app.models import (
     AgreedGradeRevision,
     EvidenceItem,
     EvidenceLink,
+    Grade,
     GradeRevision,
     KeyJudgement,
     Review,
     TrackedCase,
     TrackedCaseFinding,
+    User,
 )
 from inspect_app.models.evidence import judgement_sort_key
+from inspect_app.models.grading import JudgementKind
 from inspect_app.services.grading import JudgementTarget, judgement_targets, target_key_of
 from inspect_app.services.reconciliation_sources import EvidenceCount, evidence_counts
 
 __all__ = [
     "AgreedRecord",
+    "AgreedVersionRecord",
     "EvidenceNote",
+    "GradeHistoryRecord",
+    "GradeRevisionRecord",
     "ReportSources",
     "TeamGradeAtAgreement",
     "evidence_index",
@@ -54,12 +62,46 @@ class TeamGradeAtAgreement:
 
 
 @dataclass(frozen=True)
+class AgreedVersionRecord:
+    """One agreed value recorded for a judgement (an ``AgreedGradeRevision``)."""
+
+    version: int
+    value: int
+    reasons: str
+    is_override: bool
+    derived_value: int | None
+    recorded_by: str  # name
+    recorded_at: datetime | None
+
+
+@dataclass(frozen=True)
 class AgreedRecord:
     """An agreed grade and how it came about."""
 
     agreed: AgreedGrade
     revisions: int  # agreed values recorded, 1 for a grade agreed once
     team: tuple[TeamGradeAtAgreement, ...]
+    versions: tuple[AgreedVersionRecord, ...] = ()  # every agreed value, oldest first
+
+
+@dataclass(frozen=True)
+class GradeRevisionRecord:
+    """One value a team member submitted for a judgement (a ``GradeRevision``)."""
+
+    version: int
+    value: int
+    rationale: str
+    recorded_by: str  # name
+    recorded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class GradeHistoryRecord:
+    """Every value one team member submitted for one judgement, oldest first."""
+
+    grader_name: str
+    inspectorate: str  # label
+    revisions: tuple[GradeRevisionRecord, ...]
 
 
 @dataclass
@@ -67,6 +109,8 @@ class ReportSources:
     targets: list[JudgementTarget]
     agreed: dict[Any, AgreedRecord] = field(default_factory=dict)  # target key -> record
     evidence: dict[Any, EvidenceCount] = field(default_factory=dict)
+    # target key -> each member's history, in the order they first graded (team view only)
+    histories: dict[Any, tuple[GradeHistoryRecord, ...]] = field(default_factory=dict)
 
 
 def _inspectorate_label(code: str | None) -> str:
@@ -78,10 +122,82 @@ def _inspectorate_label(code: str | None) -> str:
         return code
 
 
+def _agreed_versions(
+    session: Session, review: Review
+) -> dict[int, list[tuple[AgreedVersionRecord, list[dict[str, Any]]]]]:
+    """Agreed grade id -> every agreed value recorded with the team's grades then, oldest
+    first. One query."""
+    out: dict[int, list[tuple[AgreedVersionRecord, list[dict[str, Any]]]]] = defaultdict(list)
+    for revision, recorder in session.execute(
+        select(AgreedGradeRevision, User.name)
+        .join(AgreedGradeRevision.agreed_grade)
+        .join(User, User.id == AgreedGradeRevision.recorded_by_id)
+        .where(AgreedGrade.review_id == review.id)
+        .order_by(AgreedGradeRevision.agreed_grade_id, AgreedGradeRevision.version)
+    ):
+        record = AgreedVersionRecord(
+            version=revision.version,
+            value=revision.value,
+            reasons=revision.reasons or "",
+            is_override=bool(revision.is_override),
+            derived_value=revision.derived_value,
+            recorded_by=recorder,
+            recorded_at=revision.recorded_at,
+        )
+        out[revision.agreed_grade_id].append((record, revision.team_grades or []))
+    return out
+
+
+def _grade_histories(
+    session: Session, review: Review
+) -> tuple[dict[Any, tuple[GradeHistoryRecord, ...]], dict[tuple[int, int], str]]:
+    """Every grade the team submitted, with every revision and its rationale, by judgement;
+    and the rationale of each (grade id, version). One query."""
+    grader, recorder = aliased(User), aliased(User)
+    rows = session.execute(
+        select(
+            Grade.id,
+            Grade.key_judgement_id,
+            Grade.area_id,
+            grader.name,
+            grader.inspectorate,
+            GradeRevision.version,
+            GradeRevision.value,
+            GradeRevision.rationale,
+            recorder.name,
+            GradeRevision.recorded_at,
+        )
+        .select_from(GradeRevision)
+        .join(Grade, Grade.id == GradeRevision.grade_id)
+        .join(grader, grader.id == Grade.grader_id)
+        .join(recorder, recorder.id == GradeRevision.recorded_by_id)
+        .where(Grade.review_id == review.id)
+        .order_by(Grade.id, GradeRevision.version)
+    ).all()
+    by_grade: dict[int, tuple[Any, str, str, list[GradeRevisionRecord]]] = {}
+    rationales: dict[tuple[int, int], str] = {}
+    for grade_id, kj_id, area_id, name, inspectorate, version, value, why, by, at in rows:
+        if grade_id not in by_grade:
+            key = (
+                (JudgementKind.KEY_JUDGEMENT, kj_id)
+                if kj_id is not None
+                else (JudgementKind.AREA, area_id)
+            )
+            by_grade[grade_id] = (key, name, _inspectorate_label(inspectorate), [])
+        by_grade[grade_id][3].append(GradeRevisionRecord(version, value, why or "", by, at))
+        rationales[(grade_id, version)] = why or ""
+    histories: dict[Any, list[GradeHistoryRecord]] = defaultdict(list)
+    for key, name, inspectorate, revisions in by_grade.values():  # in Grade id order
+        histories[key].append(GradeHistoryRecord(name, inspectorate, tuple(revisions)))
+    return {key: tuple(h) for key, h in histories.items()}, rationales
+
+
 def load_sources(session: Session, review: Review, *, with_rationales: bool) -> ReportSources:
-    """Agreed grades (with who agreed them), their revisions and the team's grades at the
-    latest agreement, and evidence counts. ``with_rationales`` also reads each team grade's
-    rationale as it stood then (for the team's own view only). At most seven queries."""
+    """Agreed grades (with who agreed them), every agreed version with the team's grades at
+    the latest agreement, and evidence counts. ``with_rationales`` (the team's own view
+    only) also reads every grade each team member submitted for each judgement, with every
+    revision and its rationale. At most seven queries, however many judgements, grades and
+    revisions there are."""
     targets = judgement_targets(session, review)  # 2 queries
     agreed_rows = session.scalars(  # 2 queries
         select(AgreedGrade)
@@ -89,45 +205,20 @@ def load_sources(session: Session, review: Review, *, with_rationales: bool) -> 
         .options(selectinload(AgreedGrade.agreed_by))
         .order_by(AgreedGrade.id)
     ).all()
-    latest: dict[int, tuple[int, list[dict[str, Any]]]] = {}
-    counts: dict[int, int] = defaultdict(int)
-    for agreed_id, version, team in session.execute(  # 1 query
-        select(
-            AgreedGradeRevision.agreed_grade_id,
-            AgreedGradeRevision.version,
-            AgreedGradeRevision.team_grades,
-        )
-        .join(AgreedGradeRevision.agreed_grade)
-        .where(AgreedGrade.review_id == review.id)
-        .order_by(AgreedGradeRevision.agreed_grade_id, AgreedGradeRevision.version)
-    ):
-        counts[agreed_id] += 1
-        latest[agreed_id] = (version, team or [])
+    versions = _agreed_versions(session, review)  # 1 query
 
+    histories: dict[Any, tuple[GradeHistoryRecord, ...]] = {}
     rationales: dict[tuple[int, int], str] = {}
     if with_rationales:
-        wanted = {
-            (t.get("grade_id"), t.get("grade_version"))
-            for _, team in latest.values()
-            for t in team
-            if t.get("grade_id")
-        }
-        grade_ids = {g for g, _ in wanted}
-        if grade_ids:
-            for grade_id, version, rationale in session.execute(  # 1 query
-                select(
-                    GradeRevision.grade_id, GradeRevision.version, GradeRevision.rationale
-                ).where(GradeRevision.grade_id.in_(grade_ids))
-            ):
-                if (grade_id, version) in wanted:
-                    rationales[(grade_id, version)] = rationale
+        histories, rationales = _grade_histories(session, review)  # 1 query
 
     records = {}
     for agreed in agreed_rows:
-        _, team = latest.get(agreed.id, (0, []))
+        recorded = versions.get(agreed.id, [])
+        team = recorded[-1][1] if recorded else []
         records[target_key_of(agreed)] = AgreedRecord(
             agreed=agreed,
-            revisions=counts.get(agreed.id, 1),
+            revisions=len(recorded) or 1,
             team=tuple(
                 TeamGradeAtAgreement(
                     grader_name=str(t.get("grader") or ""),
@@ -137,9 +228,12 @@ def load_sources(session: Session, review: Review, *, with_rationales: bool) -> 
                 )
                 for t in team
             ),
+            versions=tuple(record for record, _ in recorded),
         )
     counts_by_target = evidence_counts(session, review, targets).counts  # 1 query
-    return ReportSources(targets=targets, agreed=records, evidence=counts_by_target)
+    return ReportSources(
+        targets=targets, agreed=records, evidence=counts_by_target, histories=histories
+    )
 
 
 def excerpt(text: str, limit: int = RATIONALE_EXCERPT) -> str:

@@ -10,6 +10,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import docx
 import markdown
@@ -251,3 +252,83 @@ def read_json(text: str) -> Extract:
         [(r["number"], r["band_label"], normalise(r["text"])) for r in data["recommendations"]],
         data["content_hash"],
     )
+
+
+# ---- the lineage (JSON and spreadsheet)
+
+# One step of a judgement's lineage: (judgement, "agreed" or "team", version, grade, who,
+# inspectorate, when (UTC, to the second), override, derived grade, reasons). Team members'
+# steps have no override, derived grade or reasons; agreed values have no inspectorate.
+LineageStep = tuple[str, str, int, int, str, str, str, bool | None, int | None, str]
+
+XLSX_RECORDS = {"Agreed grade": "agreed", "Team member’s grade": "team"}
+
+
+def _when(value: datetime | str | None) -> str:
+    """A UTC time to the nearest second (a workbook keeps times as fractions of a day)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return (value + timedelta(microseconds=500_000)).replace(microsecond=0).isoformat()
+
+
+def read_json_lineage(text: str) -> list[LineageStep]:
+    """Every step of every judgement's lineage in the JSON export, agreed values first."""
+    steps: list[LineageStep] = []
+    for j in json.loads(text)["judgements"]:
+        for v in j["agreed_versions"]:
+            steps.append(
+                (
+                    j["judgement"],
+                    "agreed",
+                    v["version"],
+                    v["agreed_grade"],
+                    v["agreed_by"],
+                    "",
+                    _when(v["agreed_at"]),
+                    v["is_override"],
+                    v["derived_grade"],
+                    v["reasons"],
+                )
+            )
+        for h in j["team_grade_history"]:
+            for r in h["revisions"]:
+                steps.append(
+                    (
+                        j["judgement"],
+                        "team",
+                        r["version"],
+                        r["grade"],
+                        h["grader_name"],
+                        h["inspectorate"],
+                        _when(r["recorded_at"]),
+                        None,
+                        None,
+                        "",
+                    )
+                )
+    return steps
+
+
+def read_xlsx_lineage(data: bytes) -> list[LineageStep]:
+    """Every row of the workbook's "Lineage" sheet, read by its column headings."""
+    rows = list(load_workbook(io.BytesIO(data))["Lineage"].iter_rows(values_only=True))
+    col = {title: i for i, title in enumerate(rows[0])}
+    return [
+        (
+            row[col["Judgement"]],
+            XLSX_RECORDS[row[col["Record"]]],
+            row[col["Version"]],
+            row[col["Grade"]],
+            row[col["By"]] or "",
+            row[col["Inspectorate"]] or "",
+            _when(row[col["At (UTC)"]]),
+            row[col["Override"]],
+            row[col["Derived grade"]],
+            row[col["Reasons"]] or "",
+        )
+        for row in rows[1:]
+    ]

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from inspect_app.domain.report import (
+    AgreedVersion,
     AreaSection,
     Band,
     EvidenceIndexRow,
@@ -15,6 +16,8 @@ from inspect_app.domain.report import (
     ReportDocument,
     ReportStatus,
     TeamGrade,
+    TeamGradeHistory,
+    TeamGradeRevision,
 )
 from inspect_app.domain.rubric import AreaKind
 
@@ -140,9 +143,57 @@ def _area_section(number: int, title: str, kind: AreaKind) -> AreaSection:
     )
 
 
+def _at(day: int, hour: int = 10) -> datetime:
+    return datetime(2026, 3, day, hour, 0, tzinfo=UTC)
+
+
+def _history(name: str, inspectorate: str, *steps: tuple[int, int]) -> TeamGradeHistory:
+    """A team member's grades for a judgement: (grade, day in March 2026) for each value."""
+    return TeamGradeHistory(
+        name,
+        inspectorate,
+        tuple(
+            TeamGradeRevision(
+                version=i,
+                grade=grade,
+                recorded_at=_at(day, 9 + i),
+                recorded_by=name,
+                rationale=f"{name}, value {i}: evidence from case tracking in Castlebridge.",
+            )
+            for i, (grade, day) in enumerate(steps, start=1)
+        ),
+    )
+
+
+def _area_versions(number: int, grade: int) -> tuple[AgreedVersion, ...]:
+    if number != 2:
+        return (
+            AgreedVersion(1, grade, LABELS[grade], "Anna Whitfield", _at(12, 16), "", False, grade),
+        )
+    return (  # staying safe: first agreed as derived, then overridden with reasons
+        AgreedVersion(1, 3, LABELS[3], "Anna Whitfield", _at(12, 11), "", False, 3),
+        AgreedVersion(
+            2,
+            grade,
+            LABELS[grade],
+            "Anna Whitfield",
+            _at(12, 16),
+            "The team weighed the key judgements and the case tracking.\n\n"
+            "Override agreed at moderation.",
+            True,
+            3,
+        ),
+    )
+
+
 def _lineage() -> tuple[LineageRow, ...]:
     rows = []
     for number, title, _kind, grade in AREAS:
+        versions = _area_versions(number, grade)
+        team = tuple(
+            (name, inspectorate, grade if i % 2 else max(1, grade - 1))
+            for i, (name, inspectorate) in enumerate(TEAM)
+        )
         rows.append(
             LineageRow(
                 judgement=f"Area {number}",
@@ -150,20 +201,20 @@ def _lineage() -> tuple[LineageRow, ...]:
                 agreed_grade=grade,
                 agreed_label=LABELS[grade],
                 agreed_by="Anna Whitfield",
-                agreed_at=datetime(2026, 3, 12, 16, 30, tzinfo=UTC),
-                reasons=(
-                    "The team weighed the key judgements and the case tracking.\n\n"
-                    "Override agreed at moderation."
-                    if number == 2
-                    else ""
-                ),
-                team_grades=tuple(
-                    TeamGrade(name, inspectorate, grade if i % 2 else max(1, grade - 1), "")
-                    for i, (name, inspectorate) in enumerate(TEAM)
-                ),
-                revisions_count=1 if number == 2 else 0,
+                agreed_at=versions[-1].agreed_at,
+                reasons=versions[-1].reasons,
+                team_grades=tuple(TeamGrade(name, insp, g, "") for name, insp, g in team),
+                revisions_count=len(versions) - 1,
                 evidence_supports=4 + number,
                 evidence_contradicts=number % 3,
+                agreed_versions=versions,
+                team_histories=tuple(
+                    # Tom Hollis revised his area grades once, the others graded once
+                    _history(name, insp, (min(4, g + 1), 6), (g, 9))
+                    if name == "Tom Hollis"
+                    else _history(name, insp, (g, 5))
+                    for name, insp, g in team
+                ),
             )
         )
     rows.insert(
@@ -174,7 +225,7 @@ def _lineage() -> tuple[LineageRow, ...]:
             agreed_grade=2,
             agreed_label="Adequate",
             agreed_by="Anna Whitfield",
-            agreed_at=datetime(2026, 3, 11, 10, 0, tzinfo=UTC),
+            agreed_at=_at(11),
             reasons="Thresholds are understood, but referral responses are slow.",
             team_grades=(
                 TeamGrade("Dev Ramsay", "Commission for Social Care Inspection", 2, "Slow."),
@@ -183,6 +234,23 @@ def _lineage() -> tuple[LineageRow, ...]:
             revisions_count=2,
             evidence_supports=6,
             evidence_contradicts=2,
+            agreed_versions=(
+                AgreedVersion(1, 3, "Good", "Anna Whitfield", _at(9), "The team’s median.", False),
+                AgreedVersion(2, 1, "Inadequate", "Anna Whitfield", _at(10), "Two cases.", False),
+                AgreedVersion(
+                    3,
+                    2,
+                    "Adequate",
+                    "Anna Whitfield",
+                    _at(11),
+                    "Thresholds are understood, but referral responses are slow.",
+                    False,
+                ),
+            ),
+            team_histories=(
+                _history("Dev Ramsay", "Commission for Social Care Inspection", (3, 2), (2, 4)),
+                _history("Grace Okafor", "Healthcare Commission", (3, 5)),
+            ),
         ),
     )
     return tuple(rows)
@@ -365,6 +433,22 @@ def hostile_document() -> ReportDocument:
                         rationale_excerpt=evil(t.rationale_excerpt),
                     )
                     for t in row.team_grades
+                ),
+                agreed_versions=tuple(
+                    replace(v, agreed_by=evil(v.agreed_by), reasons=evil(v.reasons))
+                    for v in row.agreed_versions
+                ),
+                team_histories=tuple(
+                    replace(
+                        h,
+                        grader_name=evil(h.grader_name),
+                        inspectorate_label=evil(h.inspectorate_label),
+                        revisions=tuple(
+                            replace(r, recorded_by=evil(r.recorded_by), rationale=evil(r.rationale))
+                            for r in h.revisions
+                        ),
+                    )
+                    for h in row.team_histories
                 ),
             )
             for row in doc.lineage

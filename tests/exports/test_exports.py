@@ -8,6 +8,7 @@ import json
 import re
 import zipfile
 from dataclasses import replace
+from datetime import UTC
 
 import docx
 import markdown
@@ -24,7 +25,13 @@ from inspect_app.domain.report import (
     compute_hash,
     render_markdown,
 )
-from inspect_app.exports import CHILDREN_SUMMARY_EXPORTERS, EXPORTERS, export, export_pdf
+from inspect_app.exports import (
+    CHILDREN_SUMMARY_EXPORTERS,
+    EXPORTERS,
+    export,
+    export_pdf,
+    lineage_text,
+)
 from inspect_app.exports.export_docx import children_summary_to_docx, to_docx
 from inspect_app.exports.export_html import (
     children_summary_to_html,
@@ -43,15 +50,18 @@ from inspect_app.exports.rich_text import (
 )
 from tests.exports.readers import (
     Extract,
+    LineageStep,
     normalise,
     pdf_body_lines,
     pdf_pages,
     read_docx,
     read_html,
     read_json,
+    read_json_lineage,
     read_markdown,
     read_pdf,
     read_xlsx,
+    read_xlsx_lineage,
 )
 from tests.exports.samples import PAYLOADS, hostile_document, sample_document
 
@@ -121,6 +131,24 @@ def expected_extract(doc: ReportDocument) -> Extract:
     )
 
 
+def expected_lineage(doc: ReportDocument, audience: Audience) -> list[LineageStep]:
+    """Every agreed value recorded and (for the team only) every team member's grade."""
+    steps: list[LineageStep] = []
+    for row in doc.lineage:
+        for v in row.agreed_versions:
+            when = v.agreed_at.astimezone(UTC).replace(tzinfo=None).isoformat()
+            facts = (v.version, v.grade, v.agreed_by, "", when, v.is_override, v.derived_grade)
+            steps.append((row.judgement, "agreed", *facts, v.reasons))
+        if audience is not Audience.INSPECTION_TEAM:
+            continue
+        for h in row.team_histories:
+            for r in h.revisions:
+                when = r.recorded_at.astimezone(UTC).replace(tzinfo=None).isoformat()
+                facts = (r.version, r.grade, h.grader_name, h.inspectorate_label, when)
+                steps.append((row.judgement, "team", *facts, None, None, ""))
+    return steps
+
+
 def soup_of(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
 
@@ -147,6 +175,139 @@ def test_every_format_says_the_same_grades_recommendations_and_fingerprint(
         assert extract.grades == expected.grades, fmt
         assert extract.recommendations == expected.recommendations, fmt
         assert extract.content_hash == expected.content_hash, fmt
+    lineage = read_json_lineage(to_json(doc))
+    assert lineage == read_xlsx_lineage(to_xlsx(doc)) == expected_lineage(doc, Audience.PUBLIC)
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_json_and_spreadsheet_carry_the_same_lineage_step_for_step(
+    doc: ReportDocument, audience: Audience
+) -> None:
+    from_json = read_json_lineage(to_json(doc, audience=audience))
+    from_xlsx = read_xlsx_lineage(to_xlsx(doc, audience=audience))
+    expected = expected_lineage(doc, audience)
+    assert from_json == from_xlsx == expected
+    agreed = [s for s in expected if s[1] == "agreed"]
+    team = [s for s in expected if s[1] == "team"]
+    assert len(agreed) == sum(len(r.agreed_versions) for r in doc.lineage) == 11
+    assert [step[2:7] for step in agreed if step[0] == "2.3"] == [
+        (1, 3, "Anna Whitfield", "", "2026-03-09T10:00:00"),
+        (2, 1, "Anna Whitfield", "", "2026-03-10T10:00:00"),
+        (3, 2, "Anna Whitfield", "", "2026-03-11T10:00:00"),
+    ]
+    if audience is Audience.INSPECTION_TEAM:
+        assert len(team) == sum(len(h.revisions) for r in doc.lineage for h in r.team_histories)
+        assert [s[2:5] for s in team if s[0] == "2.3"] == [
+            (1, 3, "Dev Ramsay"),
+            (2, 2, "Dev Ramsay"),
+            (1, 3, "Grace Okafor"),
+        ]
+    else:
+        assert team == []  # individual grades are the team's alone
+
+
+def _drop_a_revision(doc: ReportDocument) -> ReportDocument:
+    """The document with Dev Ramsay's first grade for 2.3 and its first agreed value gone."""
+    lineage = []
+    for row in doc.lineage:
+        if row.judgement == "2.3":
+            first, *others = row.team_histories
+            row = replace(
+                row,
+                agreed_versions=row.agreed_versions[1:],
+                team_histories=(replace(first, revisions=first.revisions[1:]), *others),
+            )
+        lineage.append(row)
+    return replace(doc, lineage=tuple(lineage))
+
+
+def test_a_dropped_revision_shows_in_the_lineage_and_the_fingerprint(doc: ReportDocument) -> None:
+    dropped = _drop_a_revision(doc)
+    team = Audience.INSPECTION_TEAM
+    assert compute_hash(dropped) != compute_hash(doc)
+    for read, render in (
+        (read_json_lineage, lambda d: to_json(d, audience=team)),
+        (read_xlsx_lineage, lambda d: to_xlsx(d, audience=team)),
+    ):
+        full, less = read(render(doc)), read(render(dropped))
+        assert len(full) == len(less) + 2
+        assert full == expected_lineage(doc, team) and less == expected_lineage(dropped, team)
+
+
+def _lineage_lines(row) -> list[str]:
+    return [*lineage_text.earlier_version_lines(row), lineage_text.team_history_text(row)]
+
+
+def _flat(text: str) -> str:
+    """Text compared without the punctuation the formats set labels apart with."""
+    return normalise(text.replace(":", " ").replace("•", " "))
+
+
+def _texts(doc: ReportDocument) -> dict[str, str]:
+    """The annex's text in the HTML, Markdown (as rendered) and Word exports."""
+    word = docx.Document(io.BytesIO(to_docx(doc)))
+    paragraphs = [p.text for p in word.paragraphs]
+    annex = paragraphs.index("Annex: how the grades were agreed")
+    md = soup_of(markdown.markdown(to_markdown(doc), extensions=["tables"]))
+    md_annex = md.find("h2", string="Annex: how the grades were agreed")
+    return {
+        "html": _flat(soup_of(to_html(doc)).find(id="annex-grades").get_text(" ")),
+        "md": _flat(" ".join(t.get_text(" ") for t in md_annex.find_all_next())),
+        "docx": _flat(" ".join(paragraphs[annex:])),
+    }
+
+
+def test_every_text_format_gives_each_revision_in_the_annex(
+    doc: ReportDocument, pdf_text: list[str]
+) -> None:
+    texts = _texts(doc)
+    lines = pdf_body_lines(pdf_text)
+    texts["pdf"] = _flat(" ".join(lines[lines.index("Annex: how the grades were agreed") :]))
+    row = next(r for r in doc.lineage if r.judgement == "2.3")
+    history = (
+        "Dev Ramsay (Commission for Social Care Inspection) 3 on 2 March 2026, revised to 2 on "
+        "4 March 2026; Grace Okafor (Healthcare Commission) 3 on 5 March 2026"
+    )
+    assert lineage_text.team_history_text(row) == history
+    assert lineage_text.earlier_version_lines(row) == [
+        "Version 1: 3 – Good, agreed by Anna Whitfield on 9 March 2026. Reasons: The team’s "
+        "median.",
+        "Version 2: 1 – Inadequate, agreed by Anna Whitfield on 10 March 2026. Reasons: Two cases.",
+    ]
+    area_2 = next(r for r in doc.lineage if r.judgement == "Area 2")
+    assert lineage_text.override_text(area_2) == "Yes – the framework’s rule gave 3"
+    for fmt, text in texts.items():
+        assert "Earlier agreed grades" in text, fmt
+        assert _flat("Override: Yes – the framework’s rule gave 3") in text, fmt
+        for r in doc.lineage:
+            for line in _lineage_lines(r):
+                assert _flat(line) in text, (fmt, line)
+
+
+def test_the_text_formats_lose_nothing_when_a_revision_is_dropped(doc: ReportDocument) -> None:
+    full, dropped = _texts(doc), _texts(_drop_a_revision(doc))
+    for fmt in full:
+        assert "3 on 2 March 2026, revised to 2 on 4 March 2026" in full[fmt], fmt
+        assert "3 on 2 March 2026, revised to 2" not in dropped[fmt], fmt
+        assert "Dev Ramsay (Commission for Social Care Inspection) 2 on 4 March" in dropped[fmt]
+        assert "Reasons The team’s median." in full[fmt]
+        assert "Reasons The team’s median." not in dropped[fmt], fmt
+
+
+def test_a_report_without_agreed_versions_or_histories_shows_the_annex_as_before(
+    doc: ReportDocument,
+) -> None:
+    """As reports published before the annex kept them read back from their snapshots."""
+    before = replace(
+        doc,
+        lineage=tuple(replace(r, agreed_versions=(), team_histories=()) for r in doc.lineage),
+    )
+    for fmt, text in _texts(before).items():
+        assert "Earlier agreed grades" not in text, fmt
+        assert "every revision" not in text, fmt
+        assert "Override Yes" not in text, fmt
+        assert "Agreed by Anna Whitfield on 11 March 2026" in text, fmt
+    assert read_json_lineage(to_json(before)) == read_xlsx_lineage(to_xlsx(before)) == []
 
 
 def test_a_draft_with_missing_grades_agrees_too(doc: ReportDocument) -> None:
@@ -622,7 +783,33 @@ def test_xlsx_sheets_and_values(doc: ReportDocument) -> None:
     assert facts["Published on"].date().isoformat() == "2026-04-28"
     lineage = list(wb["Grade lineage"].iter_rows(values_only=True))
     assert len(lineage) == len(doc.lineage) + 1
+    assert lineage[3][7] is None  # individual grades: the inspection team’s workbook only
+    team = load_workbook(io.BytesIO(to_xlsx(doc, audience=Audience.INSPECTION_TEAM)))
+    lineage = list(team["Grade lineage"].iter_rows(values_only=True))
     assert "Dev Ramsay (Commission for Social Care Inspection): 2" in lineage[3][7]
+    steps = list(team["Lineage"].iter_rows(values_only=True))
+    assert steps[0] == (
+        "Judgement",
+        "Record",
+        "Version",
+        "Grade",
+        "Grade label",
+        "By",
+        "Inspectorate",
+        "At (UTC)",
+        "Override",
+        "Derived grade",
+        "Reasons",
+    )
+    override = next(r for r in steps if r[0] == "Area 2" and r[2] == 2)
+    assert override[1:5] == ("Agreed grade", 2, 2, "Adequate")
+    assert override[8:10] == (True, 3) and override[10].startswith("The team weighed")
+    revised = [r for r in steps if r[0] == "2.3" and r[1] == "Team member’s grade"]
+    assert [(r[5], r[2], r[3]) for r in revised] == [
+        ("Dev Ramsay", 1, 3),
+        ("Dev Ramsay", 2, 2),
+        ("Grace Okafor", 1, 3),
+    ]
 
 
 def test_xlsx_public_export_leaves_out_restricted_evidence(doc: ReportDocument) -> None:
@@ -700,11 +887,33 @@ def test_json_is_stable_and_complete(doc: ReportDocument) -> None:
     kj = next(j for j in data["judgements"] if j["judgement"] == "2.3")
     assert kj["agreed_grade"] == 2
     assert kj["agreed_at"] == "2026-03-11T10:00:00+00:00"
+    assert list(kj)[-3:] == ["team_grades", "agreed_versions", "team_grade_history"]
+    assert kj["agreed_versions"][0] == {
+        "version": 1,
+        "agreed_grade": 3,
+        "agreed_label": "Good",
+        "agreed_by": "Anna Whitfield",
+        "agreed_at": "2026-03-09T10:00:00+00:00",
+        "reasons": "The team’s median.",
+        "is_override": False,
+        "derived_grade": None,
+    }
+    # individual grades and rationales: in the inspection team's export only
+    assert kj["team_grades"] == kj["team_grade_history"] == []
+    team = json.loads(to_json(doc, audience=Audience.INSPECTION_TEAM))
+    kj = next(j for j in team["judgements"] if j["judgement"] == "2.3")
     assert kj["team_grades"][1] == {
         "grader_name": "Grace Okafor",
         "inspectorate": "Healthcare Commission",
         "grade": 3,
         "rationale_excerpt": "Good health input.",
+    }
+    assert kj["team_grade_history"][0]["revisions"][1] == {
+        "version": 2,
+        "grade": 2,
+        "recorded_by": "Dev Ramsay",
+        "recorded_at": "2026-03-04T11:00:00+00:00",
+        "rationale": "Dev Ramsay, value 2: evidence from case tracking in Castlebridge.",
     }
     first = data["recommendations"][0]
     assert first["band"] == "immediate"

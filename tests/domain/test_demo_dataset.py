@@ -53,7 +53,7 @@ def test_unpacks_as_a_triple(dataset) -> None:
 def test_generation_is_fast(catalogue) -> None:
     start = time.perf_counter()
     generate_demo_dataset(1, catalogue)
-    assert time.perf_counter() - start < 2.0
+    assert time.perf_counter() - start < 15.0  # a guard against pathological slowness only
 
 
 def test_150_authorities_in_the_nine_regions(dataset) -> None:

@@ -135,4 +135,6 @@ def test_all_six_exports_of_a_review_with_300_evidence_items_take_seconds(world,
     }
     elapsed = time.perf_counter() - started
     assert all(size > 1000 for size in sizes.values()), sizes
-    assert elapsed < 10, f"six exports took {elapsed:.1f} s"
+    # A guard against pathological slowness (seconds, not minutes) on a busy CI machine; the
+    # measured export times live in bench/ (`make bench`), not in timed tests.
+    assert elapsed < 45, f"six exports took {elapsed:.1f} s"

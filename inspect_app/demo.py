@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspect_app import demo_evidence, demo_grading, demo_performance, demo_report
+from inspect_app import demo_evidence, demo_grading, demo_performance, demo_programme, demo_report
 from inspect_app.domain.evidence_store import EvidenceStore
 from inspect_app.domain.inspectorates import Inspectorate
 from inspect_app.domain.permissions import ReviewRole, UserKind
@@ -20,6 +20,7 @@ from inspect_app.domain.phases import Phase
 from inspect_app.domain.rubric_validation import validate_paths
 from inspect_app.models import Authority, AuthorityNeighbour, Review, Rubric, User
 from inspect_app.services import reviews as review_service
+from inspect_app.services.passwords import hash_password
 from inspect_app.services.rubric_library import load_rubric
 from inspect_app.services.users import create_user
 
@@ -45,6 +46,7 @@ class DemoPerson:
     inspectorate: Inspectorate | None = None
     authority_code: str | None = None
     job_title: str = ""
+    programme_lead: bool = False  # may see the national programme view
 
 
 PEOPLE = [
@@ -53,6 +55,14 @@ PEOPLE = [
         "Morgan Tate",
         UserKind.ADMINISTRATOR,
         job_title="Programme administrator",
+    ),
+    DemoPerson(
+        "miriam.ashdown@ofsted.example",
+        "Miriam Ashdown",
+        UserKind.INSPECTOR,
+        Inspectorate.OFSTED,
+        job_title="Programme lead, joint area reviews",
+        programme_lead=True,
     ),
     DemoPerson(
         "helen.marsh@ofsted.example",
@@ -201,6 +211,7 @@ def load_demo(
             )
 
     users: dict[str, User] = {}
+    password_hash = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
     for person in PEOPLE:
         users[person.email] = create_user(
             session,
@@ -211,7 +222,10 @@ def load_demo(
             inspectorate=person.inspectorate,
             authority=authorities.get(person.authority_code or ""),
             job_title=person.job_title,
+            password_hash=password_hash,
         )
+        if person.programme_lead:
+            demo_programme.make_programme_lead(session, users[person.email])
     admin = users["admin@jar.example"]
 
     northmere = _northmere_review(
@@ -228,6 +242,8 @@ def load_demo(
     session.flush()
     # The indicator catalogue and the 150 fictional authorities' figures.
     demo_performance.load_demo_performance_data(session, rubrics_dir)
+    # A handful of lightweight published reviews of other authorities, for the national view.
+    demo_programme.load_programme_reviews(session, rubric_2005, users, admin)
     return PEOPLE
 
 

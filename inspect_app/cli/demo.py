@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from inspect_app import demo_programme
 from inspect_app.demo import DEMO_PASSWORD, DemoAlreadyLoaded, load_demo
 from inspect_app.demo_performance import load_demo_performance_data
 from inspect_app.extensions import db
@@ -29,8 +30,11 @@ def load_command() -> None:
         click.echo("The demo is already loaded.")
         # A database loaded before the common dataset existed gets it now (idempotent).
         load_demo_performance_data(db.session, current_app.config["RUBRICS_DIR"])
-        db.session.commit()
         from inspect_app.demo import PEOPLE as people
+
+        # ... and the programme lead and the programme's other published reviews.
+        demo_programme.top_up(db.session, people, DEMO_PASSWORD)
+        db.session.commit()
     else:
         db.session.commit()
         click.echo("Loaded the fictional demo.")

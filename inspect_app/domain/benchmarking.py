@@ -146,22 +146,41 @@ def benchmark(
     catalogue: IndicatorCatalogue,
     *,
     rules: BenchmarkRules = DEFAULT_RULES,
+    national: pd.DataFrame | None = None,
 ) -> list[IndicatorBenchmark]:
     """Benchmark every catalogue indicator for which the authority has a value.
 
     Results are in catalogue order. ``neighbours`` are authority codes (the
     authority itself is ignored if listed); neighbours without values simply do
     not count.
+
+    ``national`` (columns ``indicator_code``, ``period``, ``value``): the national
+    averages worked out elsewhere (e.g. by the database), so that ``values`` need hold
+    only the authority's and its neighbours' rows. Without it they are the means of
+    ``values``.
     """
     data = _prepare(values, catalogue)
     own = data[data["authority_code"] == authority_code]
     if own.empty:
         return []
     neighbour_codes = set(neighbours) - {authority_code}
+    if national is None:
+        national_mean = data.groupby(_KEY)["value"].mean()
+    else:
+        national_mean = (
+            national.assign(
+                indicator_code=national["indicator_code"].astype(str),
+                period=national["period"].astype(str),
+                value=pd.to_numeric(national["value"], errors="coerce").astype("float64"),
+            )
+            .dropna(subset=["value"])
+            .groupby(_KEY)["value"]
+            .mean()
+        )
     table = pd.concat(
         [
             own.groupby(_KEY)["value"].mean().rename("authority"),
-            data.groupby(_KEY)["value"].mean().rename("national"),
+            national_mean.rename("national"),
             data[data["authority_code"].isin(neighbour_codes)]
             .groupby(_KEY)["value"]
             .agg(neighbour_mean="mean", neighbour_sd="std", neighbour_count="count"),

@@ -47,6 +47,29 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
+_LEGEND_GAP = 14
+_LEGEND_ROW = 22  # height of a row of the legend
+
+
+def _legend_step(legend: str) -> int:
+    """Width of a legend entry (key, text at about 8px a character) and the gap after it."""
+    return 19 + 8 * len(legend) + _LEGEND_GAP
+
+
+def _legend_layout(legends: Sequence[str]) -> list[tuple[int, int]]:
+    """(x, row) of each legend entry: in one row above the bars, moved left as far as it
+    must be to fit; wrapped onto more rows when even the full width is too narrow."""
+    width = sum(_legend_step(legend) for legend in legends) - _LEGEND_GAP
+    x, row = max(0, min(_BAR_LEFT, WIDTH - width - 4)), 0
+    placed = []
+    for legend in legends:
+        if x > 0 and x + _legend_step(legend) - _LEGEND_GAP > WIDTH - 4:
+            x, row = 0, row + 1
+        placed.append((x, row))
+        x += _legend_step(legend)
+    return placed
+
+
 def _short(text: str, width: int = 34) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
@@ -64,7 +87,10 @@ def grade_distribution_svg(
     if not drawn:
         return ""
     grades = list(grade_labels)
-    height = _TOP + _ROW * len(drawn) + 10
+    legends = [f"{grade} {grade_labels[grade]}" for grade in grades]
+    placed = _legend_layout(legends)
+    top = _TOP + _LEGEND_ROW * max(row for _, row in placed)
+    height = top + _ROW * len(drawn) + 10
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     described = "; ".join(
         f"{bar.label}: "
@@ -78,18 +104,16 @@ def grade_distribution_svg(
         f'<title id="{title_id}">{_e(title)}</title>',
         f'<desc id="{desc_id}">Number of reviews giving each grade. {_e(described)}.</desc>',
     ]
-    x = _BAR_LEFT
-    for grade in grades:
+    for grade, legend, (x, row) in zip(grades, legends, placed, strict=True):
         fill, _ = GRADE_COLOURS.get(grade, _OTHER)
-        legend = f"{grade} {grade_labels[grade]}"
+        y = row * _LEGEND_ROW
         parts.append(
-            f'<rect x="{x}" y="8" width="14" height="14" fill="{fill}" '
+            f'<rect x="{x}" y="{8 + y}" width="14" height="14" fill="{fill}" '
             f'stroke="{_TEXT}" stroke-width="1"/>'
         )
-        parts.append(f'<text x="{x + 19}" y="20" fill="{_TEXT}">{_e(legend)}</text>')
-        x += 19 + 8 * len(legend) + 14
+        parts.append(f'<text x="{x + 19}" y="{20 + y}" fill="{_TEXT}">{_e(legend)}</text>')
     for i, bar in enumerate(drawn):
-        y = _TOP + i * _ROW
+        y = top + i * _ROW
         total = sum(bar.counts.values())
         parts.append(
             f'<text x="{_LABEL_WIDTH}" y="{y + 15}" text-anchor="end" fill="{_TEXT}">'

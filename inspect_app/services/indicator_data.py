@@ -473,6 +473,23 @@ def indicator_values_for(
     ).astype({"value": "float64"})
 
 
+def national_averages(session: Session, *, current_only: bool = True) -> pd.DataFrame:
+    """The mean over every authority with a figure, per indicator and period, with columns
+    ``indicator_code, period, value`` (one aggregate query)."""
+    query = (
+        select(Indicator.code, IndicatorValue.period, func.avg(IndicatorValue.value))
+        .join(IndicatorValue.indicator)
+        .group_by(Indicator.code, IndicatorValue.period)
+    )
+    if current_only:
+        query = query.where(Indicator.in_catalogue.is_(True))
+    rows = session.execute(query).all()
+    return pd.DataFrame.from_records(
+        [(code, period, None if mean is None else float(mean)) for code, period, mean in rows],
+        columns=["indicator_code", "period", "value"],
+    ).astype({"value": "float64"})
+
+
 def neighbour_codes(session: Session, authority: Authority) -> list[str]:
     """The authority's statistical neighbours' codes, closest first (one query)."""
     return [code for code, _ in neighbours_of(session, authority)]
@@ -536,13 +553,17 @@ class AuthorityBenchmark:
 def benchmark_authority(
     session: Session, authority: Authority, *, catalogue: IndicatorCatalogue | None = None
 ) -> AuthorityBenchmark:
-    """Benchmark one authority: three queries (catalogue, neighbours, values), whatever the
-    number of authorities, indicators or periods held."""
+    """Benchmark one authority: four queries (catalogue, neighbours, their values, national
+    averages), whatever the number of authorities, indicators or periods held. Only the
+    authority's and its neighbours' figures are fetched; the database averages the rest."""
     catalogue = catalogue if catalogue is not None else stored_catalogue(session)
     named = neighbours_of(session, authority)
     neighbours = [code for code, _ in named]
-    values = indicator_values_for(session)
-    results = benchmark(values, authority.code, neighbours, catalogue) if len(values) else []
+    values = indicator_values_for(session, [authority.code, *neighbours])
+    results = []
+    if (values["authority_code"] == authority.code).any():
+        national = national_averages(session)
+        results = benchmark(values, authority.code, neighbours, catalogue, national=national)
     by_code = {b.indicator.code: b for b in results}
     outcomes = []
     for code, title in OUTCOMES.items():

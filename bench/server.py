@@ -120,7 +120,7 @@ def gunicorn(
         "5",
         "--log-level",
         "warning",
-        "--no-control-socket",
+        *_no_control_socket(),
         "--chdir",
         str(PROJECT_ROOT),
         app,
@@ -139,6 +139,16 @@ def gunicorn(
             process.wait()
         if log_path:
             log.close()
+
+
+def _no_control_socket() -> list[str]:
+    """Newer gunicorns open a control socket at one fixed path per user, which two servers
+    running at once (a benchmark beside a test) would fight over: switch it off."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return ["--no-control-socket"] if any(
+        s.name == "control_socket_disable" for s in KNOWN_SETTINGS
+    ) else []  # fmt: skip
 
 
 def _wait_until_ready(server: Server, workers: int, timeout: float = 90.0) -> None:

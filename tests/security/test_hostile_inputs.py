@@ -396,8 +396,8 @@ def test_no_payload_survives_as_markup_on_any_page(xss):
 
 EXPORTS = {
     # name -> (who, query, fields)
-    "report (team)": ("lead", "", REPORT_TEXT),
-    "report (public)": ("authority", "", REPORT_TEXT),
+    "report (team)": ("lead", "", (*REPORT_TEXT, "agreed-reasons")),
+    "report (public)": ("authority", "", (*REPORT_TEXT, "agreed-reasons")),
     "summary for children": ("authority", "?summary=children", ("children-summary",)),
 }
 

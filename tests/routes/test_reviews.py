@@ -122,6 +122,18 @@ def test_member_declares_a_conflict(pages, review, session):
     session.expire_all()
     member = session.get(Review, review.id).team[1]
     assert member.has_conflict is True and member.assignments == []
+    # The lead sees what was declared; other members see only that a conflict was declared.
+    other = review.team[2].user
+    pages.client.post("/sign-out")
+    pages.sign_in(review.lead_inspector.user)
+    team = pages.get(f"/reviews/{review.id}/team")
+    details = [p.get_text(strip=True) for p in team.select("[data-testid=conflict-details]")]
+    assert details == ["My sister manages a children's home there"]
+    pages.client.post("/sign-out")
+    pages.sign_in(other)
+    team = pages.get(f"/reviews/{review.id}/team")
+    assert "Conflict declared" in team.get_text()
+    assert not team.select("[data-testid=conflict-details]")
 
 
 def test_lead_changes_dates_and_bad_dates_are_explained(pages, review, session):

@@ -68,6 +68,7 @@ def index(review: Review, access: Access):
         filters,
         page=request.args.get("page", 1, type=int) or 1,
         include_restricted=access.can_see_restricted_evidence,
+        key_judgements_loaded=True,
     )
     return render_template(
         "evidence/index.html",

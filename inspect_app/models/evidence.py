@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspect_app.domain.evidence import EvidenceKind, Stance
@@ -42,6 +50,18 @@ class EvidenceBlob(db.Model):
 
 class EvidenceItem(db.Model):
     __tablename__ = "evidence_item"
+    __table_args__ = (
+        # The evidence list: a review's items not deleted, newest first, counted and paged
+        # from the index alone (is_restricted last, so it filters without reading rows).
+        Index(
+            "ix_evidence_item_listing",
+            "review_id",
+            "deleted_at",
+            "gathered_on",
+            "id",
+            "is_restricted",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)

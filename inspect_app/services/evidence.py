@@ -536,24 +536,29 @@ def evidence_page(
     page: int = 1,
     include_restricted: bool,
     per_page: int = PER_PAGE,
+    key_judgements_loaded: bool = False,
 ) -> EvidencePage:
-    """One page of a review's evidence, in a fixed number of queries whatever its size."""
+    """One page of a review's evidence, in a fixed number of queries whatever its size.
+
+    ``key_judgements_loaded``: the caller has the rubric's key judgements in the session
+    already (:func:`key_judgements_for`), so the links' and findings' key judgements are
+    found there without a query of their own.
+    """
     query, order = _filtered(session, review, filters, include_restricted=include_restricted)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
+    links = selectinload(EvidenceItem.links)
+    findings = selectinload(EvidenceItem.tracked_case).selectinload(TrackedCase.findings)
+    if not key_judgements_loaded:
+        links = links.selectinload(EvidenceLink.key_judgement)
+        findings = findings.selectinload(TrackedCaseFinding.key_judgement)
     items = list(
         session.scalars(
             query.order_by(*order)
             .limit(per_page)
             .offset((page - 1) * per_page)
-            .options(
-                selectinload(EvidenceItem.files),
-                selectinload(EvidenceItem.links).selectinload(EvidenceLink.key_judgement),
-                selectinload(EvidenceItem.tracked_case)
-                .selectinload(TrackedCase.findings)
-                .selectinload(TrackedCaseFinding.key_judgement),
-            )
+            .options(selectinload(EvidenceItem.files), links, findings)
         ).unique()
     )
     return EvidencePage(items, total, page, per_page)

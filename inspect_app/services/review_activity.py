@@ -18,8 +18,12 @@ RESTRICTED_SUBJECTS = ("TrackedCase", "TrackedCaseContact", "TrackedCaseFinding"
 def recent_activity(
     session: Session, review: Review, *, include_restricted: bool, limit: int = 10
 ) -> list[tuple[AuditEvent, str]]:
-    """The newest events of ``review`` with the name of who did each (two queries)."""
-    query = select(AuditEvent).where(AuditEvent.review_id == review.id)
+    """The newest events of ``review`` with the name of who did each (one query)."""
+    query = (
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.review_id == review.id)
+    )
     if not include_restricted:
         restricted_items = select(cast(EvidenceItem.id, String)).where(
             EvidenceItem.review_id == review.id, EvidenceItem.is_restricted.is_(True)
@@ -45,7 +49,5 @@ def recent_activity(
                 )
             )
         )
-    events = session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)).all()
-    actors = {e.actor_id for e in events if e.actor_id}
-    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(actors))).all())
-    return [(e, names.get(e.actor_id, "System")) for e in events]
+    rows = session.execute(query.order_by(AuditEvent.id.desc()).limit(limit)).all()
+    return [(event, name or "System") for event, name in rows]

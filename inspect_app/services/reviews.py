@@ -8,7 +8,7 @@ from datetime import date
 from itertools import pairwise
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from inspect_app.domain.permissions import Access, ReviewRole, UserKind
 from inspect_app.domain.phases import Phase, ReviewFacts, check_transition
@@ -404,17 +404,24 @@ def access_for(user: User, review: Review) -> Access:
 
 
 def load_review(session: Session, review_id: int) -> Review | None:
-    """A review with everything the overview and team pages show, in a fixed number of queries."""
+    """A review with everything the overview and team pages show, in four queries.
+
+    The review with its authority and rubric; the rubric's areas; the team with each
+    member's user and the user's authority; the members' area assignments. An
+    assignment's ``area`` is one of the rubric's areas, already in the session, so
+    reading it issues no query (a many-to-one lazy load by primary key looks in the
+    identity map first).
+    """
     return session.scalar(
         select(Review)
         .where(Review.id == review_id)
         .options(
-            selectinload(Review.authority),
-            selectinload(Review.rubric).selectinload(Rubric.areas),
-            selectinload(Review.team).selectinload(TeamMember.user).selectinload(User.authority),
-            selectinload(Review.team)
-            .selectinload(TeamMember.assignments)
-            .selectinload(AreaAssignment.area),
+            joinedload(Review.authority, innerjoin=True),
+            joinedload(Review.rubric, innerjoin=True).selectinload(Rubric.areas),
+            selectinload(Review.team).options(
+                joinedload(TeamMember.user, innerjoin=True).joinedload(User.authority),
+                selectinload(TeamMember.assignments),
+            ),
         )
     )
 

@@ -456,6 +456,8 @@ def test_list_and_coverage_pages_issue_the_same_queries_for_5_and_60_items(make,
     for path in ("", "?q=note", "?judgement=1.2", "/coverage"):
         assert statements(small, path) == statements(large, path), path
     assert statements(large, "?page=3") <= statements(large, "")
+    for path in ("", "?q=note", "?judgement=1.2", "?kind=document&sensitivity=restricted"):
+        assert statements(large, path) <= 15, path  # issue 8's target for every page
 
 
 # --------------------------------------------------------------------------- coverage, cases

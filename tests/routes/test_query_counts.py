@@ -38,6 +38,20 @@ def test_review_pages_do_not_grow_with_the_team(make, pages):
         ), path
 
 
+QUERY_TARGET = 15  # issue 8: at most 15 statements per page, whatever the review's size
+
+
+def test_the_overview_is_within_the_query_target_for_everyone_who_sees_it(make, pages):
+    review = make.review_in(Phase.FIELDWORK)
+    grow_team(make, review, 10)
+    lead = review.lead_inspector.user
+    admin = make.administrator()
+    make.session.commit()
+    for who in (lead, admin):  # the lead sees every event; an administrator not restricted ones
+        pages.sign_in(who)
+        assert statements_for(pages, f"/reviews/{review.id}") <= QUERY_TARGET
+
+
 def test_dashboard_does_not_grow_with_the_number_of_reviews(make, pages):
     admin = make.administrator()
     make.review()

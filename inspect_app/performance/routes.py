@@ -4,9 +4,10 @@ recording a benchmark as evidence, and the administrators' import of indicator f
 from __future__ import annotations
 
 import dataclasses
+import io
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -17,10 +18,13 @@ from inspect_app.domain.evidence_files import MB
 from inspect_app.domain.indicators import CatalogueValidationError
 from inspect_app.domain.performance_access import PerformanceAccess
 from inspect_app.domain.permissions import Access
+from inspect_app.exports import performance_pack as pack_export
+from inspect_app.exports.export_html import report_css
 from inspect_app.extensions import db
 from inspect_app.models import Review
 from inspect_app.performance.forms import ImportForm, RecordEvidenceForm
 from inspect_app.services import indicator_data as service
+from inspect_app.services import performance_pack as pack_service
 from inspect_app.services.evidence import EvidenceError
 from inspect_app.web.access import administrator_only, review_page
 from inspect_app.web.forms import saved
@@ -189,3 +193,61 @@ def import_data():
         ]
         return _render_import(form, [str(p) for p in outcome.problems], 400)
     return saved(outcome.summary, url_for("performance.import_data"))
+
+
+# --------------------------------------------------------------------------- data pack
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSS_MAX_AGE = 3600
+
+
+@bp.get("/performance/pack.css")
+def pack_stylesheet():
+    """The data pack's stylesheets (the report's, then the pack's): public, like report.css,
+    so a downloaded HTML pack links to them under the Content Security Policy."""
+    response = Response(report_css() + "\n" + pack_export.pack_css(), mimetype="text/css")
+    response.headers["Cache-Control"] = f"public, max-age={CSS_MAX_AGE}"
+    return response
+
+
+def _pack_download(review: Review, access: Access, fmt: str):
+    pack = pack_service.build_pack(db.session, review, PerformanceAccess(access))
+    if fmt == "pdf":
+        data, mimetype = pack_export.to_pdf(pack), "application/pdf"
+    elif fmt == "html":
+        href = url_for("performance.pack_stylesheet", _external=True)
+        data = pack_export.to_html(pack, stylesheet_hrefs=[href]).encode("utf-8")
+        mimetype = "text/html"
+    else:
+        data, mimetype = pack_export.to_xlsx(pack), XLSX_TYPE
+    pack_service.record_export(db.session, review, pack, fmt, actor=current_user)
+    db.session.commit()
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"{pack.file_stem}.{fmt}",
+        max_age=0,
+    )
+
+
+@bp.get("/reviews/<int:review_id>/performance/export.pdf")
+@review_page("can_view")
+def export_pdf(review: Review, access: Access):
+    """The performance data pack as PDF: charts, their tables, the benchmarks (and, for the
+    team, the hypotheses). Same permissions as the page."""
+    return _pack_download(review, access, "pdf")
+
+
+@bp.get("/reviews/<int:review_id>/performance/export.html")
+@review_page("can_view")
+def export_html(review: Review, access: Access):
+    """The performance data pack as a standalone HTML document (stylesheet linked)."""
+    return _pack_download(review, access, "html")
+
+
+@bp.get("/reviews/<int:review_id>/performance/export.xlsx")
+@review_page("can_view")
+def export_xlsx(review: Review, access: Access):
+    """The performance data pack's figures as a workbook: benchmarks and values by period."""
+    return _pack_download(review, access, "xlsx")

@@ -314,6 +314,10 @@ EXPECTATIONS: dict[str, str | dict[str, str]] = {
     # --- performance data and the national programme
     "performance.index": "viewers",
     "performance.record_evidence": "evidence writers",
+    "performance.export_pdf": "viewers",
+    "performance.export_html": "viewers",
+    "performance.export_xlsx": "viewers",
+    "performance.pack_stylesheet": "public",
     "performance.import_data": "admin",
     "national.index": "programme",
     "national.export_csv": "programme",

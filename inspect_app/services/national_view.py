@@ -379,7 +379,7 @@ def _in_year(column, year: int) -> tuple:
 
 
 def _review_rows(session: Session, filtered, today: date) -> list[ReviewRow]:
-    rows = session.execute(select(filtered)).all()
+    rows = _core_rows(session, select(filtered))
     out: dict[int, ReviewRow] = {}
     for row in rows:
         if row.review_id in out:  # two leads recorded: the first wins
@@ -411,6 +411,12 @@ def _review_rows(session: Session, filtered, today: date) -> list[ReviewRow]:
         out.values(),
         key=lambda r: (r.fieldwork_week_one_on is None, r.fieldwork_week_one_on, r.reference),
     )
+
+
+def _core_rows(session: Session, query: Select) -> list:
+    """Rows of plain columns on the session's connection: the ORM's result processing (made
+    for entities) was most of the cost of the thousands of grade rows read here."""
+    return session.connection().execute(query).all()
 
 
 _JUDGEMENT_COLUMNS = [
@@ -474,7 +480,7 @@ def _agreed_frame(session: Session, review_ids: Select) -> pd.DataFrame:
     query = select(*_judgement_columns(AgreedGrade), AgreedGrade.value).where(
         AgreedGrade.review_id.in_(review_ids)
     )
-    rows = session.execute(_judgement_joins(query, AgreedGrade)).all()
+    rows = _core_rows(session, _judgement_joins(query, AgreedGrade))
     return _judgement_frame(rows, ["value"])
 
 
@@ -482,7 +488,7 @@ def _provisional_frame(session: Session, review_ids: Select) -> pd.DataFrame:
     query = select(*_judgement_columns(Grade), Grade.grader_id, Grade.value).where(
         Grade.review_id.in_(review_ids)
     )
-    rows = session.execute(_judgement_joins(query, Grade)).all()
+    rows = _core_rows(session, _judgement_joins(query, Grade))
     return _judgement_frame(rows, ["grader_id", "value"])
 
 
@@ -493,7 +499,8 @@ def _self_grade_frame(session: Session, review_ids: Select) -> pd.DataFrame:
         .group_by(SelfEvaluation.review_id)
         .subquery("latest_return")
     )
-    rows = session.execute(
+    rows = _core_rows(
+        session,
         select(
             SelfEvaluation.review_id,
             SelfEvaluationEntry.key_judgement_id,
@@ -508,8 +515,8 @@ def _self_grade_frame(session: Session, review_ids: Select) -> pd.DataFrame:
                 latest.c.version == SelfEvaluation.version,
             ),
         )
-        .where(SelfEvaluationEntry.grade.is_not(None))
-    ).all()
+        .where(SelfEvaluationEntry.grade.is_not(None)),
+    )
     raw = pd.DataFrame.from_records(
         [tuple(row) for row in rows],
         columns=["review_id", "key_judgement_id", "area_id", "self_grade"],

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
 from inspect_app.domain.agreement import (
     AgreementStats,
@@ -35,15 +36,10 @@ from inspect_app.domain.agreement import (
 from inspect_app.domain.inspectorates import Inspectorate
 from inspect_app.domain.permissions import Access, ReviewRole
 from inspect_app.domain.rubric import BestEnd, GradeScale
-from inspect_app.models import AgreedGrade, Grade, Review, User
+from inspect_app.models import AgreedGrade, Grade, JudgementArea, KeyJudgement, Review, User
+from inspect_app.models.grading import JudgementKind
 from inspect_app.services import reconciliation_sources as sources
-from inspect_app.services.grading import (
-    JudgementTarget,
-    grades_for_review,
-    judgement_targets,
-    target_key_of,
-)
-from inspect_app.services.moderation import agreed_grades
+from inspect_app.services.grading import JudgementTarget, target_key_of
 
 
 @dataclass(frozen=True)
@@ -192,6 +188,88 @@ def _columns(review: Review, grades: list[Grade]) -> list[InspectorateGroup]:
     ]
 
 
+def rubric_targets(session: Session, review: Review) -> list[JudgementTarget]:
+    """The same list as :func:`inspect_app.services.grading.judgement_targets` (each area's
+    key judgements, then the area), in one query of plain columns."""
+    rows = session.execute(
+        select(
+            JudgementArea.id,
+            JudgementArea.number,
+            JudgementArea.title,
+            KeyJudgement.id,
+            KeyJudgement.number,
+            KeyJudgement.text,
+        )
+        .outerjoin(KeyJudgement, KeyJudgement.area_id == JudgementArea.id)
+        .where(JudgementArea.rubric_id == review.rubric_id)
+        .order_by(JudgementArea.number, JudgementArea.id, KeyJudgement.position)
+    ).all()
+    targets: list[JudgementTarget] = []
+    area: tuple | None = None
+
+    def close(area: tuple) -> None:
+        area_id, number, title = area
+        targets.append(
+            JudgementTarget(
+                JudgementKind.AREA,
+                area_id,
+                area_id,
+                number,
+                title,
+                str(number),
+                title,
+                len(targets),
+            )
+        )
+
+    for area_id, area_number, area_title, kj_id, kj_number, kj_text in rows:
+        if area is None or area[0] != area_id:
+            if area is not None:
+                close(area)
+            area = (area_id, area_number, area_title)
+        if kj_id is not None:
+            targets.append(
+                JudgementTarget(
+                    JudgementKind.KEY_JUDGEMENT,
+                    kj_id,
+                    area_id,
+                    area_number,
+                    area_title,
+                    kj_number,
+                    kj_text,
+                    len(targets),
+                )
+            )
+    if area is not None:
+        close(area)
+    return targets
+
+
+def _grades(session: Session, review: Review) -> list[Grade]:
+    """Every current grade with its grader, in one statement (a grader on the team is
+    already in the session, and one who left is joined in)."""
+    return list(
+        session.scalars(
+            select(Grade)
+            .where(Grade.review_id == review.id)
+            .options(joinedload(Grade.grader))
+            .order_by(Grade.id)
+        )
+    )
+
+
+def _agreed(session: Session, review: Review) -> list[AgreedGrade]:
+    """Every agreed grade with who agreed it (the API shows the name), in one statement."""
+    return list(
+        session.scalars(
+            select(AgreedGrade)
+            .where(AgreedGrade.review_id == review.id)
+            .options(joinedload(AgreedGrade.agreed_by))
+            .order_by(AgreedGrade.id)
+        )
+    )
+
+
 def build(
     session: Session,
     review: Review,
@@ -205,9 +283,9 @@ def build(
     """
     scale = review.rubric.scale
     higher = scale.best is BestEnd.HIGHEST
-    targets = judgement_targets(session, review)
-    grades = grades_for_review(session, review)
-    agreed = {target_key_of(a): a for a in agreed_grades(session, review)}
+    targets = rubric_targets(session, review)
+    grades = _grades(session, review)
+    agreed = {target_key_of(a): a for a in _agreed(session, review)}
     self_grades = sources.self_grades(session, review, targets)
     evidence = sources.evidence_counts(session, review, targets)
     groups = _columns(review, grades)

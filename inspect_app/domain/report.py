@@ -356,21 +356,47 @@ class ReportDocument:
 HASH_SCHEMA = "jar-workbench/report/1"
 
 
-def _hashed(f: Any, value: Any) -> bool:
-    if f.name == "content_hash":
-        return False
-    if f.metadata.get("hash") == "omit_when_default":
-        return f.default is MISSING or value != f.default
-    return True
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # exact types: a StrEnum is not plain
+_NO_DEFAULT = object()
+# dataclass type -> (name, default to omit or _NO_DEFAULT) of each hashed field; None for
+# types that are not dataclasses. Computed once per type: the evidence index has thousands
+# of rows, and ``fields()`` for each of them was most of the time taken by the hash.
+_FIELDS: dict[type, tuple[tuple[str, Any], ...] | None] = {}
+
+
+def _hash_fields(cls: type) -> tuple[tuple[str, Any], ...] | None:
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        pass
+    found = None
+    if is_dataclass(cls):
+        found = tuple(
+            (
+                f.name,
+                f.default
+                if f.metadata.get("hash") == "omit_when_default" and f.default is not MISSING
+                else _NO_DEFAULT,
+            )
+            for f in fields(cls)
+            if f.name != "content_hash"
+        )
+    _FIELDS[cls] = found
+    return found
 
 
 def _canonical(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _canonical(getattr(value, f.name))
-            for f in fields(value)
-            if _hashed(f, getattr(value, f.name))
-        }
+    cls = type(value)
+    if cls in _PLAIN:
+        return value
+    hashed = _hash_fields(cls)
+    if hashed is not None:
+        out = {}
+        for name, omit in hashed:
+            item = getattr(value, name)
+            if omit is _NO_DEFAULT or item != omit:
+                out[name] = _canonical(item)
+        return out
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):

@@ -159,6 +159,11 @@ def _paragraph(word: WordDocument, text: str = "", style: str | None = None) -> 
     return paragraph
 
 
+def _grid_style(table: WordTable) -> None:
+    """The "Table Grid" style, set by its id (as paragraphs' styles are: see above)."""
+    table._tbl.tblStyle_val = _template_style_ids()["Table Grid"]
+
+
 # ---- text
 
 
@@ -281,7 +286,7 @@ def _add_table(word: WordDocument, block: Table) -> None:
     rows = [block.header] if block.header else []
     rows += list(block.rows)
     table = word.add_table(rows=len(rows), cols=columns)
-    table.style = word.styles["Table Grid"]
+    _grid_style(table)
     for r, (row, word_row) in enumerate(zip(rows, table.rows, strict=True)):
         bold = bool(block.header) and r == 0
         for cell_runs, cell in zip(row, word_row.cells, strict=False):
@@ -299,7 +304,7 @@ def _simple_table(
     caption_paragraph.add_run(_text(caption)).bold = True
     caption_paragraph.paragraph_format.keep_with_next = True
     table = word.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = word.styles["Table Grid"]
+    _grid_style(table)
     word_rows = table.rows
     for text, cell in zip(header, word_rows[0].cells, strict=True):
         cell.paragraphs[0].add_run(_text(text)).bold = True

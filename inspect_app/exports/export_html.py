@@ -77,6 +77,13 @@ def report_css() -> str:
     return (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
+@cache
+def pdf_css() -> str:
+    """Rules added after :func:`report_css` in the HTML the PDF is made from: the same
+    look, with layouts WeasyPrint computes quickly (see the file's comments)."""
+    return (TEMPLATES / "report_pdf.css").read_text(encoding="utf-8")
+
+
 def contents(doc: ReportDocument) -> list[tuple[str, str]]:
     """The report's sections in order, as (anchor, heading): the contents list."""
     entries = [
@@ -94,8 +101,11 @@ def contents(doc: ReportDocument) -> list[tuple[str, str]]:
     return entries
 
 
-def _render(template: str, doc: ReportDocument, stylesheet_href: str | None) -> str:
+def _render(
+    template: str, doc: ReportDocument, stylesheet_href: str | None, *, for_pdf: bool = False
+) -> str:
     doc = with_hash(doc)
+    css = report_css() + ("\n" + pdf_css() if for_pdf else "")
     return (
         _environment()
         .get_template(template)
@@ -103,17 +113,22 @@ def _render(template: str, doc: ReportDocument, stylesheet_href: str | None) -> 
             doc=doc,
             content_hash=doc.content_hash,
             contents=contents(doc),
-            css=Markup(report_css()),  # noqa: S704 (our own stylesheet, not user input)
+            css=Markup(css),  # noqa: S704 (our own stylesheets, not user input)
             stylesheet_href=stylesheet_href,
         )
     )
 
 
-def to_html(doc: ReportDocument, *, stylesheet_href: str | None = None) -> str:
-    """The whole report as a standalone HTML document."""
-    return _render("report.html", doc, stylesheet_href)
+def to_html(
+    doc: ReportDocument, *, stylesheet_href: str | None = None, for_pdf: bool = False
+) -> str:
+    """The whole report as a standalone HTML document (``for_pdf``: the one the PDF is
+    made from, with :func:`pdf_css` embedded after the report's stylesheet)."""
+    return _render("report.html", doc, stylesheet_href, for_pdf=for_pdf)
 
 
-def children_summary_to_html(doc: ReportDocument, *, stylesheet_href: str | None = None) -> str:
+def children_summary_to_html(
+    doc: ReportDocument, *, stylesheet_href: str | None = None, for_pdf: bool = False
+) -> str:
     """The summary for children and young people as a standalone HTML document."""
-    return _render("children_summary.html", doc, stylesheet_href)
+    return _render("children_summary.html", doc, stylesheet_href, for_pdf=for_pdf)

@@ -48,9 +48,9 @@ def html_to_pdf(html: str) -> bytes:
 
 def to_pdf(doc: ReportDocument) -> bytes:
     """The whole report as PDF."""
-    return html_to_pdf(to_html(doc))
+    return html_to_pdf(to_html(doc, for_pdf=True))
 
 
 def children_summary_to_pdf(doc: ReportDocument) -> bytes:
     """The summary for children and young people as PDF."""
-    return html_to_pdf(children_summary_to_html(doc))
+    return html_to_pdf(children_summary_to_html(doc, for_pdf=True))

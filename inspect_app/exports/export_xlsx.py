@@ -19,8 +19,9 @@ from datetime import UTC, date, datetime
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from inspect_app.domain.report import Audience, ReportDocument, with_hash
 from inspect_app.exports.rich_text import plain_text
@@ -54,46 +55,71 @@ def _clean(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def _put(cell: Cell, value: Value) -> None:
+class _Styles:
+    """The few cell formats the workbook uses, each registered with the workbook once.
+
+    The evidence index of a large review has over a hundred thousand cells: giving each
+    its own ``Alignment`` (which openpyxl then compares with every format it knows) took
+    most of the export's time, so each cell is created with the format of its kind.
+    """
+
+    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+        text_align = Alignment(wrap_text=True, vertical="top")
+        top = Alignment(vertical="top")
+
+        def style(alignment: Alignment, **formats: object) -> StyleArray:
+            cell = Cell(ws)  # registers the format with the sheet's workbook
+            cell.alignment = alignment
+            for name, value in formats.items():
+                setattr(cell, name, value)
+            return StyleArray(cell._style)
+
+        self.text = style(text_align)
+        self.quoted_text = style(text_align, quotePrefix=True)
+        self.header = style(text_align, font=Font(bold=True))
+        self.quoted_header = style(text_align, font=Font(bold=True), quotePrefix=True)
+        self.datetime = style(top, number_format=DATETIME_FORMAT)
+        self.date = style(top, number_format=DATE_FORMAT)
+        self.other = style(top)
+
+
+def _cell(ws: WriteOnlyWorksheet, styles: _Styles, value: Value, header: bool = False) -> Cell:
     if isinstance(value, str):
         text = _clean(value)
-        cell.value = text
+        quoted = text[:1] in ("=", "+", "-", "@")  # Excel keeps it text when it is edited
+        if header:
+            style = styles.quoted_header if quoted else styles.header
+        else:
+            style = styles.quoted_text if quoted else styles.text
+        cell = Cell(ws, row=1, column=1, value=text, style_array=style)
         cell.data_type = "s"  # never a formula, whatever it begins with
-        if text[:1] in ("=", "+", "-", "@"):
-            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        return
+        return cell
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
-        cell.value = value
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell.value = value
-        cell.number_format = DATE_FORMAT
-    else:
-        cell.value = value
-    cell.alignment = Alignment(vertical="top")
+        return Cell(ws, row=1, column=1, value=value, style_array=styles.datetime)
+    if isinstance(value, date):
+        return Cell(ws, row=1, column=1, value=value, style_array=styles.date)
+    return Cell(ws, row=1, column=1, value=value, style_array=styles.other)
 
 
 def _sheet(
-    ws: Worksheet,
+    ws: WriteOnlyWorksheet,
+    styles: _Styles,
     header: Sequence[str],
     rows: Sequence[Sequence[Value]],
     widths: Sequence[int],
 ) -> None:
-    for column, title in enumerate(header, start=1):
-        cell = ws.cell(row=1, column=column)
-        _put(cell, title)
-        cell.font = Font(bold=True)
-    for r, row in enumerate(rows, start=2):
-        for column, value in enumerate(row, start=1):
-            _put(ws.cell(row=r, column=column), value)
+    """A bold header row, frozen, and a filter over the rows (the workbook is write-only:
+    the sheet's layout is set before its rows are streamed out)."""
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "A2"
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    ws.append([_cell(ws, styles, text, header=True) for text in header])
+    for row in rows:
+        ws.append([_cell(ws, styles, value) for value in row])
 
 
 def _lineage_steps(doc: ReportDocument, audience: Audience) -> list[list[Value]]:
@@ -143,14 +169,14 @@ def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> byt
     """The grades, recommendations, evidence index and grade lineage as a workbook."""
     doc = with_hash(doc)
     audience = Audience(audience)
-    wb = Workbook()
+    wb = Workbook(write_only=True)  # streamed: a large review has 20,000 evidence rows
     wb.properties.title = _clean(doc.title)[:255]
     wb.properties.creator = "JAR Workbench"
     wb.properties.subject = _clean(f"Joint area review {doc.review_reference}")[:255]
     wb.properties.description = f"Document fingerprint (SHA-256): {doc.content_hash}"
 
-    document = wb.active
-    document.title = "Document"
+    document = wb.create_sheet("Document")
+    styles = _Styles(document)
     facts: list[tuple[str, Value]] = [
         ("Title", doc.title),
         ("Review reference", doc.review_reference),
@@ -171,10 +197,11 @@ def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> byt
         ),
         ("Document fingerprint (SHA-256)", doc.content_hash),
     ]
-    _sheet(document, ["Item", "Value"], facts, [32, 80])
+    _sheet(document, styles, ["Item", "Value"], facts, [32, 80])
 
     _sheet(
         wb.create_sheet("Grades"),
+        styles,
         ["Area number", "Judgement area", "Kind", "Grade", "Grade label", "Override"],
         [
             [g.area_number, g.area_title, g.kind.value, g.grade, g.label, g.is_override]
@@ -185,6 +212,7 @@ def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> byt
 
     _sheet(
         wb.create_sheet("Recommendations"),
+        styles,
         ["Number", "Band", "Area number", "Judgement area", "Responsible", "Recommendation"],
         [
             [
@@ -206,6 +234,7 @@ def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> byt
         evidence_header.append("Restricted")
     _sheet(
         wb.create_sheet("Evidence index"),
+        styles,
         evidence_header,
         [
             [e.title, e.kind, e.inspectorate, e.date, e.judgements]
@@ -217,6 +246,7 @@ def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> byt
 
     _sheet(
         wb.create_sheet("Grade lineage"),
+        styles,
         [
             "Judgement",
             "Title",
@@ -255,6 +285,7 @@ def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> byt
 
     _sheet(
         wb.create_sheet("Lineage"),
+        styles,
         LINEAGE_HEADER,
         _lineage_steps(doc, audience),
         [12, 22, 9, 8, 14, 28, 32, 20, 10, 12, 60],

@@ -260,7 +260,8 @@ def _bearings(session: Session, review: Review) -> dict[int, set[str]]:
         .where(*live)
     )
     out: dict[int, set[str]] = defaultdict(set)
-    for item_id, number in session.execute(union_all(links, findings)):
+    # fetched at once: iterating the result row by row costs more than the query itself
+    for item_id, number in session.execute(union_all(links, findings)).all():
         out[item_id].add(number)
     return out
 
@@ -273,7 +274,11 @@ def _kind_label(kind: str) -> str:
 
 
 def evidence_index(session: Session, review: Review) -> list[EvidenceIndexRow]:
-    """Every live evidence item of the review, restricted ones flagged. Two queries."""
+    """Every live evidence item of the review, restricted ones flagged. Two queries.
+
+    A large review has tens of thousands of items but only a few kinds, inspectorates and
+    combinations of key judgements: each label and each list of judgements is worked out
+    once, not once per item."""
     bearings = _bearings(session, review)
     rows = session.execute(
         select(
@@ -287,17 +292,33 @@ def evidence_index(session: Session, review: Review) -> list[EvidenceIndexRow]:
         .where(EvidenceItem.review_id == review.id, EvidenceItem.deleted_at.is_(None))
         .order_by(EvidenceItem.gathered_on, EvidenceItem.id)
     ).all()
-    return [
-        EvidenceIndexRow(
-            title=title,
-            kind=_kind_label(kind),
-            inspectorate=_inspectorate_label(inspectorate) or "The authority",
-            date=gathered_on,
-            restricted=bool(restricted),
-            judgements=", ".join(sorted(bearings.get(item_id, ()), key=judgement_sort_key)),
+    kinds: dict[str, str] = {}
+    inspectorates: dict[str | None, str] = {}
+    judgements: dict[frozenset[str], str] = {}
+    no_judgements: frozenset[str] = frozenset()
+    index = []
+    for item_id, title, kind, inspectorate, gathered_on, restricted in rows:
+        kind_label = kinds.get(kind)
+        if kind_label is None:
+            kind_label = kinds[kind] = _kind_label(kind)
+        by = inspectorates.get(inspectorate)
+        if by is None:
+            by = inspectorates[inspectorate] = _inspectorate_label(inspectorate) or "The authority"
+        numbers = frozenset(bearings.get(item_id, no_judgements))
+        listed = judgements.get(numbers)
+        if listed is None:
+            listed = judgements[numbers] = ", ".join(sorted(numbers, key=judgement_sort_key))
+        index.append(
+            EvidenceIndexRow(
+                title=title,
+                kind=kind_label,
+                inspectorate=by,
+                date=gathered_on,
+                restricted=bool(restricted),
+                judgements=listed,
+            )
         )
-        for item_id, title, kind, inspectorate, gathered_on, restricted in rows
-    ]
+    return index
 
 
 @dataclass(frozen=True)

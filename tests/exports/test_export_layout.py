@@ -1,0 +1,140 @@
+"""What the faster exports must keep: the workbook's layout (written streamed, with shared
+cell formats), the PDF's own layout rules (only in the HTML the PDF is made from) and the
+content fingerprint (computed with per-type field lists, the same value as before)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import fields, is_dataclass, replace
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from inspect_app.domain.report import (
+    HASH_SCHEMA,
+    Audience,
+    EvidenceIndexRow,
+    ReportDocument,
+    compute_hash,
+)
+from inspect_app.exports.export_html import pdf_css, to_html
+from inspect_app.exports.export_xlsx import SHEETS, to_xlsx
+from tests.exports.samples import sample_document
+
+
+@pytest.fixture(scope="module")
+def doc() -> ReportDocument:
+    return sample_document()
+
+
+@pytest.fixture(scope="module")
+def workbook(doc: ReportDocument):
+    return load_workbook(io.BytesIO(to_xlsx(doc, audience=Audience.INSPECTION_TEAM)))
+
+
+def test_workbook_sheets_in_order_with_their_layout(workbook) -> None:
+    assert workbook.sheetnames == list(SHEETS)
+    for name in SHEETS:
+        ws = workbook[name]
+        assert ws.freeze_panes == "A2", name
+        header = next(ws.iter_rows(max_row=1))
+        assert all(cell.font.bold for cell in header), name
+        assert ws.max_row > 1, name
+        # the filter covers the header and every row written
+        assert ws.auto_filter.ref == f"A1:{header[-1].column_letter}{ws.max_row}", name
+    index = workbook["Evidence index"]
+    assert index.column_dimensions["A"].width == 60
+    assert index.column_dimensions["E"].width == 20
+
+
+def test_workbook_cells_keep_their_formats(workbook, doc: ReportDocument) -> None:
+    index = workbook["Evidence index"]
+    rows = list(index.iter_rows(min_row=2))
+    assert len(rows) == len(doc.evidence_index_for(Audience.INSPECTION_TEAM))
+    title, _, _, when, _, _ = rows[0]
+    assert title.data_type == "s" and not title.font.bold
+    assert title.alignment.wrap_text and title.alignment.vertical == "top"
+    assert when.number_format == "d mmmm yyyy" and when.alignment.vertical == "top"
+    assert not when.alignment.wrap_text
+    assert isinstance(when.value, datetime | date)
+
+    lineage = workbook["Lineage"]
+    stamps = [row[7] for row in lineage.iter_rows(min_row=2) if row[7].value is not None]
+    assert stamps and all(c.number_format == "d mmmm yyyy hh:mm" for c in stamps)
+    # text that looks like a formula is text, and only that text is marked as such
+    quoted = [c for row in index.iter_rows(min_row=2) for c in row if c.quotePrefix]
+    assert quoted and all(str(c.value)[:1] in "=+-@" for c in quoted)
+
+
+def test_workbook_text_beginning_like_a_formula_in_a_header_row_too() -> None:
+    odd = sample_document(authority_name="=SUM(A1:A9)")
+    facts = load_workbook(io.BytesIO(to_xlsx(odd)))["Document"]
+    cell = next(row[1] for row in facts.iter_rows(min_row=2) if row[0].value == "Local authority")
+    assert cell.value == "=SUM(A1:A9)" and cell.data_type == "s" and cell.quotePrefix
+
+
+def test_pdf_layout_rules_only_in_the_html_the_pdf_is_made_from(doc: ReportDocument) -> None:
+    rules = pdf_css()
+    assert ".team-grades { table-layout: fixed; }" in rules
+    assert "float" not in rules.replace("No floats", "")  # reading order stays the text's
+    assert rules not in to_html(doc)
+    assert rules in to_html(doc, for_pdf=True)
+
+
+def _reference_canonical(value: Any) -> Any:
+    """The fingerprint's canonical form as first written (field by field, every time)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in fields(value):
+            item = getattr(value, f.name)
+            if f.name == "content_hash":
+                continue
+            if f.metadata.get("hash") == "omit_when_default" and item == f.default:
+                continue
+            out[f.name] = _reference_canonical(item)
+        return out
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_reference_canonical(v) for v in value]
+    return value
+
+
+def _reference_hash(doc: ReportDocument) -> str:
+    public = replace(doc, evidence_index=doc.evidence_index_for(Audience.PUBLIC))
+    payload = {"schema": HASH_SCHEMA, "document": _reference_canonical(public)}
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {  # the fields added later, left at their defaults: left out of the hash
+            "lineage": tuple(
+                replace(row, agreed_versions=(), team_histories=())
+                for row in sample_document().lineage
+            )
+        },
+        {
+            "evidence_index": (
+                EvidenceIndexRow("A", "Case file", "Ofsted", date(2026, 3, 1), True, "1.1"),
+                EvidenceIndexRow("B", "Policy", "The authority", None, False, ""),
+            )
+        },
+    ],
+)
+def test_fingerprint_is_the_same_as_computed_field_by_field(changes: dict) -> None:
+    doc = sample_document(**changes)
+    assert compute_hash(doc) == _reference_hash(doc)
+    assert compute_hash(doc) != compute_hash(replace(doc, authority_name="Elsewhere"))

@@ -142,6 +142,10 @@ def screenshot(page, name: str) -> Path:
 
 def assert_accessible(page) -> None:
     """Run axe-core (from npm) in the page; fail on any WCAG A/AA violation."""
+    # A click on a link returns once the navigation has started: wait for the new page, or axe
+    # would check a blank document on a busy machine.
+    page.wait_for_load_state("load")
+    page.locator("main").first.wait_for()
     # evaluate() is not subject to the page's Content-Security-Policy, a script tag would be.
     page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(

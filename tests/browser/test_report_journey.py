@@ -131,6 +131,7 @@ def test_author_drafts_lead_publishes_authority_downloads_the_pdf(page, world, s
     sign_in(page, world.lead.email)
     page.goto(f"/reviews/{review_id}/report")
     page.get_by_role("link", name="Publish the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publish the report")
     assert_accessible(page)
     screenshot(page, "report-publish")
     page.get_by_label(re.compile("Also publish it at a public address")).check()

@@ -30,6 +30,11 @@ from inspect_app.services.evidence import (
 from inspect_app.services.evidence_coverage import coverage_map
 from inspect_app.web.access import review_page
 from inspect_app.web.forms import saved
+from inspect_app.web.key_judgement_field import (
+    chosen_key_judgement,
+    judgement_label,
+    offer_key_judgements,
+)
 from inspect_app.web.uploads import (
     accept_request_of_files,
     chosen_files,
@@ -42,11 +47,6 @@ from inspect_app.web.uploads import (
 bp = Blueprint("evidence", __name__, url_prefix="/reviews/<int:review_id>/evidence")
 
 
-def _judgement_label(kj: KeyJudgement, width: int = 90) -> str:
-    text = kj.text if len(kj.text) <= width else kj.text[: width - 1].rstrip() + "…"
-    return f"{kj.number} {text}"
-
-
 # --------------------------------------------------------------------------- list
 
 
@@ -56,7 +56,7 @@ def index(review: Review, access: Access):
     key_judgements = evidence_service.key_judgements_for(db.session, review.rubric_id)
     form = FilterForm(formdata=request.args if request.args else None)
     form.judgement.choices = [("", "Any key judgement")] + [
-        (kj.number, _judgement_label(kj, 60)) for kj in key_judgements
+        (kj.number, judgement_label(kj, 60)) for kj in key_judgements
     ]
     if not access.can_see_restricted_evidence:
         form.sensitivity.choices = [c for c in form.sensitivity.choices if c[0] != "restricted"]
@@ -200,10 +200,7 @@ def _item_or_404(review: Review, access: Access, item_id: int) -> EvidenceItem:
 
 def _link_form(review: Review) -> LinkForm:
     form = LinkForm()
-    form.key_judgement.choices = [(0, "Choose a key judgement")] + [
-        (kj.id, _judgement_label(kj))
-        for kj in evidence_service.key_judgements_for(db.session, review.rubric_id)
-    ]
+    offer_key_judgements(form.key_judgement, review.rubric_id)
     return form
 
 
@@ -236,10 +233,8 @@ def link(review: Review, access: Access, item_id: int):
     item = _item_or_404(review, access, item_id)
     form = _link_form(review)
     if form.validate_on_submit():
-        key_judgement = db.session.get(KeyJudgement, form.key_judgement.data or 0)
-        if key_judgement is None:
-            form.key_judgement.errors = ["Select a key judgement"]
-        else:
+        key_judgement = chosen_key_judgement(form.key_judgement)
+        if key_judgement is not None:
             try:
                 evidence_service.link_to_judgement(
                     db.session,

@@ -8,17 +8,17 @@ from flask_login import current_user
 from inspect_app.domain.evidence import Stance
 from inspect_app.domain.permissions import Access
 from inspect_app.extensions import db
-from inspect_app.models import KeyJudgement, Review, TrackedCase
+from inspect_app.models import Review, TrackedCase
 from inspect_app.services import case_tracking
 from inspect_app.services.case_tracking import CaseDetails
 from inspect_app.services.evidence import (
     EvidenceError,
-    key_judgements_for,
     record_restricted_access,
 )
 from inspect_app.tracked_cases.forms import CaseForm, ContactForm, FindingForm
 from inspect_app.web.access import review_page
 from inspect_app.web.forms import saved
+from inspect_app.web.key_judgement_field import chosen_key_judgement, offer_key_judgements
 
 bp = Blueprint("tracked_cases", __name__, url_prefix="/reviews/<int:review_id>/tracked-cases")
 
@@ -75,10 +75,7 @@ def _case_or_404(review: Review, case_id: int) -> TrackedCase:
 
 def _finding_form(review: Review) -> FindingForm:
     form = FindingForm(prefix="finding")
-    form.key_judgement.choices = [(0, "Choose a key judgement")] + [
-        (kj.id, f"{kj.number} {kj.text[:80]}{'…' if len(kj.text) > 80 else ''}")
-        for kj in key_judgements_for(db.session, review.rubric_id)
-    ]
+    offer_key_judgements(form.key_judgement, review.rubric_id)
     return form
 
 
@@ -147,10 +144,8 @@ def add_finding(review: Review, access: Access, case_id: int):
     case = _case_or_404(review, case_id)
     form = _finding_form(review)
     if form.validate_on_submit():
-        key_judgement = db.session.get(KeyJudgement, form.key_judgement.data or 0)
-        if key_judgement is None:
-            form.key_judgement.errors = ["Select a key judgement"]
-        else:
+        key_judgement = chosen_key_judgement(form.key_judgement)
+        if key_judgement is not None:
             try:
                 case_tracking.add_finding(
                     db.session,

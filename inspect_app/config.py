@@ -46,6 +46,8 @@ def default_settings(app: Flask) -> dict[str, Any]:
         "LOG_LEVEL": "INFO",
         "EVIDENCE_SWEEP_GRACE_MINUTES": 60,
         "PG_BIN_DIR": None,  # where pg_dump and pg_restore are (default: found)
+        # Keep the heavier pages, per user, until the data they show changes (web/page_cache.py).
+        "PAGE_CACHE": True,
     }
 
 

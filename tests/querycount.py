@@ -8,10 +8,28 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from inspect_app.extensions import db
+from inspect_app.services import page_cache
+
+
+def forget_kept_pages() -> None:
+    """Empty the page cache, leaving what the test has loaded loaded (counting would
+    otherwise count it being loaded again)."""
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        page_cache.clear(session)
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 @contextmanager
-def count_queries() -> Iterator[list[str]]:
+def count_queries(*, cold: bool = True) -> Iterator[list[str]]:
+    """Record the statements issued inside the block. ``cold``: forget every kept page
+    first, so a page is measured as rendered, not as served from the page cache (the
+    bound that matters; tests/routes/test_page_cache.py measures cache hits)."""
+    if cold:
+        forget_kept_pages()
     statements: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:

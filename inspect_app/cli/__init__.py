@@ -33,3 +33,7 @@ def register_commands(app: Flask) -> None:
     from inspect_app.cli.data import data
 
     app.cli.add_command(data)
+
+    from inspect_app.cli.cache import cache
+
+    app.cli.add_command(cache)

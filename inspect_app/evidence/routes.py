@@ -51,7 +51,7 @@ bp = Blueprint("evidence", __name__, url_prefix="/reviews/<int:review_id>/eviden
 
 
 @bp.get("")
-@review_page("can_see_evidence")
+@review_page("can_see_evidence", cached=True, unless=lambda: bool(request.args.get("q")))
 def index(review: Review, access: Access):
     key_judgements = evidence_service.key_judgements_for(db.session, review.rubric_id)
     form = FilterForm(formdata=request.args if request.args else None)

@@ -264,7 +264,7 @@ def allow(review: Review, access: Access, member_id: int):
 
 
 @bp.get("/<int:review_id>/reconciliation")
-@review_page("can_see_reconciliation")
+@review_page("can_see_reconciliation", cached=True)
 def reconciliation(review: Review, access: Access):
     matrix = reconciliation_service.build(db.session, review, viewer=current_user, access=access)
     return render_template(
@@ -277,7 +277,7 @@ def reconciliation(review: Review, access: Access):
 
 
 @bp.get("/<int:review_id>/calibration")
-@review_page("can_see_calibration")
+@review_page("can_see_calibration", cached=True)
 def calibration(review: Review, access: Access):
     matrix = reconciliation_service.build(db.session, review, viewer=current_user, access=access)
     return render_template(

@@ -19,6 +19,7 @@ from inspect_app.models.grading import (
     GradingAllowance,
 )
 from inspect_app.models.indicators import Indicator, IndicatorImport, IndicatorValue
+from inspect_app.models.page_cache import CachedPage, CacheGeneration
 from inspect_app.models.people import Authority, AuthorityNeighbour, User
 from inspect_app.models.report import (
     AccuracyComment,
@@ -45,6 +46,8 @@ __all__ = [
     "AuditEvent",
     "Authority",
     "AuthorityNeighbour",
+    "CacheGeneration",
+    "CachedPage",
     "EvidenceBlob",
     "EvidenceFile",
     "EvidenceItem",

@@ -16,8 +16,9 @@ from inspect_app.domain.permissions import UserKind, can_see_national_view
 from inspect_app.domain.programme_schedule import ScheduleState
 from inspect_app.extensions import db
 from inspect_app.national.forms import ProgrammeFilterForm
-from inspect_app.services import audit
+from inspect_app.services import audit, page_cache
 from inspect_app.services import national_view as service
+from inspect_app.web.page_cache import cached_page
 
 bp = Blueprint("national", __name__, url_prefix="/national")
 
@@ -77,6 +78,7 @@ def _page(form, view, status: int = 200):
 
 @bp.get("")
 @programme_view_only
+@cached_page(lambda: [page_cache.PROGRAMME])
 def index():
     form, options, valid = _filtered()
     return _page(form, _view(form, options, valid))

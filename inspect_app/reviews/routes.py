@@ -33,7 +33,7 @@ STALE_REVIEW = (
 
 
 @bp.get("/<int:review_id>")
-@review_page()
+@review_page(cached=True)
 def overview(review: Review, access: Access):
     next_phase = review.current_phase.next
     facts = review_service.review_facts(review)

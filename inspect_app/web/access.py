@@ -9,21 +9,38 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
+from inspect_app.domain.permissions import Access, ReviewRole, UserKind
+from inspect_app.domain.phases import Phase
 from inspect_app.extensions import db
+from inspect_app.services import page_cache
 from inspect_app.services.reviews import access_for, load_review
+from inspect_app.web import page_cache as web_cache
 
 
-def review_page(permission: str = "can_view") -> Callable:
+def review_page(
+    permission: str = "can_view", *, cached: bool = False, unless: Callable[[], bool] | None = None
+) -> Callable:
     """Decorate a view taking ``review_id``: it receives ``review`` and ``access`` instead.
 
     A user who may not see the review at all gets 404, so its existence is not
     disclosed; a user who may see it but not do this gets 403.
+
+    ``cached``: the page is served from the shared page cache while the review's data is
+    unchanged (:mod:`inspect_app.web.page_cache`), unless ``unless()`` says otherwise.
+    Access is decided first, from the review's current phase and team, in the same query
+    that reads the review's generations; refusals take the ordinary path below.
     """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapper(review_id: int, **kwargs: Any):
+            kept = None
+            if cached and web_cache.may_use_cache() and not (unless is not None and unless()):
+                kept = _kept_review_page(review_id, permission)
+                hit = kept.serve() if kept is not None else None
+                if hit is not None:
+                    return hit
             review = load_review(db.session, review_id)
             if review is None:
                 abort(404)
@@ -33,11 +50,33 @@ def review_page(permission: str = "can_view") -> Callable:
             if not getattr(access, permission):
                 # The team gets a plain refusal; anyone else learns nothing about the page.
                 abort(403 if access.can_see_team_workings else 404)
-            return view(review=review, access=access, **kwargs)
+            result = view(review=review, access=access, **kwargs)
+            return kept.keep(result) if kept is not None else result
 
         return wrapper
 
     return decorator
+
+
+def _kept_review_page(review_id: int, permission: str) -> web_cache.KeptPage | None:
+    """The cache entry for this request, if the user may have the page; None otherwise."""
+    key = web_cache.page_key()
+    found = page_cache.lookup_review_page(
+        db.session, review_id, current_user.id, key, day=web_cache.day()
+    )
+    if found is None:
+        return None
+    authority_id, phase, role, stamp, html = found
+    access = Access(
+        user_kind=UserKind(current_user.kind),
+        user_authority_id=current_user.authority_id,
+        review_authority_id=authority_id,
+        review_phase=Phase(phase),
+        role=ReviewRole(role) if role else None,
+    )
+    if not (access.can_view and getattr(access, permission)):
+        return None
+    return web_cache.KeptPage(key, stamp, html)
 
 
 def administrator_only(view: Callable) -> Callable:

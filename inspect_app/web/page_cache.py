@@ -1,0 +1,170 @@
+"""Serve the heavier pages from the shared page cache.
+
+:mod:`inspect_app.services.page_cache` keeps pages and knows when they are out of date; this
+module decides which requests may use it and makes a kept page right for the request:
+
+- Only ``GET`` requests of a signed-in user, with no flash message waiting (a kept page
+  would not show it), in a non-debug application with ``PAGE_CACHE`` on. A view may refuse
+  more (the evidence list refuses searches with words).
+- A page is kept per user, per address (path and query) and per version of the code and
+  templates; it is used only under the stamp it was rendered under (the generations of the
+  data it shows, and today's date). Access is decided on every request before anything
+  kept is read, from the review's current phase and team.
+- The two parts of a page that belong to one request are cut out before it is kept and
+  put back when it is served: the CSRF token of its forms and the nonce of its scripts.
+  The placeholders are HTML comments, which neither escaped text nor sanitised Markdown
+  can contain, so user content can never be mistaken for them.
+- A response says ``X-Page-Cache: hit`` or ``miss`` (nothing when the cache was not used),
+  for tests and for whoever is looking at a slow page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cache, wraps
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from flask import Flask, Response, current_app, g, make_response, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import SQLAlchemyError
+
+from inspect_app.config import PROJECT_ROOT
+from inspect_app.extensions import db
+from inspect_app.services import page_cache as service
+from inspect_app.services.publication import today_in_uk
+from inspect_app.web.security import csp_nonce
+
+log = logging.getLogger(__name__)
+
+CSRF_HOLE = "<!--jar:csrf-token-->"
+NONCE_HOLE = "<!--jar:csp-nonce-->"
+HEADER = "X-Page-Cache"
+
+
+def init_app(app: Flask) -> None:
+    """Track what every session of ``db`` writes (once: the listeners are the same for
+    every application on this ``db``)."""
+    service.track_changes(db.session)
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of the application's code and templates: a deployment of a new version
+    never serves a page the old one rendered."""
+    digest = hashlib.sha256()
+    sources = ((PROJECT_ROOT / "inspect_app", "*.py"), (PROJECT_ROOT / "templates", "*"))
+    for folder, pattern in sources:
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
+            digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+            digest.update(path.read_bytes())
+    try:
+        digest.update(version("govuk-frontend-jinja").encode())
+    except PackageNotFoundError:
+        log.info("page cache: govuk-frontend-jinja has no distribution metadata")
+    return digest.hexdigest()
+
+
+def day() -> str:
+    """The day part of a stamp: pages say "today", "overdue" and "due in 3 days"."""
+    return f"{today_in_uk().isoformat()}/{datetime.now(UTC).date().isoformat()}"
+
+
+def may_use_cache() -> bool:
+    return bool(
+        current_app.config["PAGE_CACHE"]
+        and not current_app.debug
+        and request.method == "GET"
+        and current_user.is_authenticated
+        and not session.get("_flashes")
+    )
+
+
+def page_key() -> str:
+    parts = [code_fingerprint(), str(current_user.id), request.script_root, request.full_path]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+class KeptPage:
+    """One request's use of the cache: the page's key, the stamp it is kept under, and
+    the kept page if it is current."""
+
+    def __init__(self, key: str, stamp: str, html: str | None) -> None:
+        self.key = key
+        self.stamp = stamp
+        self.html = html
+
+    def serve(self) -> Response | None:
+        """The kept page made right for this request, or None if there is none."""
+        html = self.html
+        if html is None:
+            return None
+        if CSRF_HOLE in html:
+            html = html.replace(CSRF_HOLE, generate_csrf())
+        if NONCE_HOLE in html:
+            html = html.replace(NONCE_HOLE, csp_nonce())
+        response = make_response(html)
+        response.headers[HEADER] = "hit"
+        return response
+
+    def keep(self, result: Any) -> Any:
+        """Keep what the view returned if it is a whole page: a string, or one with 200."""
+        if isinstance(result, tuple) and len(result) == 2 and result[1] == 200:
+            result = result[0]
+        if not isinstance(result, str) or _session_has_changes():
+            return result
+        html = result
+        field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        token = g.get(field)
+        if token:
+            html = html.replace(token, CSRF_HOLE)
+        nonce = g.get("csp_nonce")
+        if nonce:
+            html = html.replace(nonce, NONCE_HOLE)
+        s = db.session()
+        expire_on_commit, s.expire_on_commit = s.expire_on_commit, False
+        try:
+            # Nothing else was written, so nothing the rest of the request reads (the user,
+            # for the request log) needs to be loaded again: keep it from expiring.
+            service.keep_page(s, self.key, self.stamp, html)
+            s.commit()
+        except SQLAlchemyError:
+            # A busy database must not cost the user the page they asked for.
+            db.session.rollback()
+            log.warning("page cache: could not keep %s", request.path, exc_info=True)
+        finally:
+            s.expire_on_commit = expire_on_commit
+        response = make_response(result)
+        response.headers[HEADER] = "miss"
+        return response
+
+
+def _session_has_changes() -> bool:
+    """A view that changed something has not finished with its transaction: keep nothing."""
+    s = db.session
+    return bool(s.new or s.deleted or any(s.is_modified(obj) for obj in s.dirty))
+
+
+def cached_page(scopes: Callable[..., list[str]], *, unless: Callable[[], bool] | None = None):
+    """Decorate a view whose access checks come first (wrap it inside them): its page is
+    kept under the generations of ``scopes(**view_kwargs)``."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            if not may_use_cache() or (unless is not None and unless()):
+                return view(*args, **kwargs)
+            key = page_key()
+            kept = KeptPage(key, *service.lookup(db.session, key, scopes(**kwargs), day=day()))
+            hit = kept.serve()
+            if hit is not None:
+                return hit
+            return kept.keep(view(*args, **kwargs))
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,174 @@
+"""The page cache's bookkeeping: every table is classified, a change replaces the generations
+of exactly the scopes it touches in its own transaction, and old pages are forgotten."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select, text, update
+
+from inspect_app.domain.phases import Phase
+from inspect_app.extensions import db
+from inspect_app.models import CachedPage, CacheGeneration, EvidenceItem, EvidenceLink, Grade
+from inspect_app.services import page_cache
+from inspect_app.services.evidence_search import evidence_search
+from inspect_app.services.page_cache import PROGRAMME, SHARED, review_scope
+
+
+def evidence(review_id: int, title: str) -> EvidenceItem:
+    return EvidenceItem(
+        review_id=review_id,
+        title=title,
+        kind="document",
+        source="Health visiting",
+        gathered_on=date(2026, 11, 3),
+    )
+
+
+def generations(session) -> dict[str, str]:
+    return dict(session.execute(select(CacheGeneration.scope, CacheGeneration.token)).all())
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {scope for scope in after if before.get(scope) != after[scope]}
+
+
+def test_every_table_is_classified():
+    tables = set(db.metadata.tables) | {evidence_search.name, "alembic_version"}
+    unknown = sorted(name for name in tables if page_cache.table_kind(name) == "unknown")
+    assert unknown == [], "classify these tables in inspect_app/services/page_cache.py"
+    for name, reason in page_cache.IGNORED_TABLES.items():
+        assert reason.strip(), name
+    for name, relationship in page_cache.REVIEW_VIA.items():
+        model = next(m for m in db.Model.registry.mappers if m.local_table.name == name)
+        assert relationship in model.relationships, (name, relationship)
+
+
+def test_a_change_to_a_review_touches_that_review_and_the_programme_only(make, session):
+    review, other = make.review_in(Phase.FIELDWORK), make.review_in(Phase.FIELDWORK)
+    session.commit()
+    before = generations(session)
+    item = evidence(review.id, "Visit notes")
+    kj = review.rubric.areas[0].key_judgements[0]
+    item.links.append(EvidenceLink(key_judgement=kj, stance="supports"))
+    session.add(item)
+    session.commit()
+    assert changed(before, generations(session)) == {review_scope(review.id), PROGRAMME}
+    assert review_scope(other.id) not in changed(before, generations(session))
+
+
+def test_a_child_row_finds_its_review_through_its_parent(make, session):
+    review = make.review_in(Phase.FIELDWORK)
+    item = evidence(review.id, "Audit")
+    session.add(item)
+    session.commit()
+    before = generations(session)
+    kj = review.rubric.areas[1].key_judgements[0]
+    session.add(EvidenceLink(item=item, key_judgement=kj, stance="contradicts"))
+    session.commit()
+    assert changed(before, generations(session)) == {review_scope(review.id), PROGRAMME}
+
+
+def test_shared_data_touches_every_review_page(make, session):
+    user = make.inspector()
+    session.commit()
+    before = generations(session)
+    user.name = "Renamed Inspector"
+    session.commit()
+    assert changed(before, generations(session)) == {SHARED, PROGRAMME}
+
+
+def test_a_sign_in_time_alone_touches_nothing(make, session):
+    user = make.inspector()
+    session.commit()
+    before = generations(session)
+    user.last_signed_in_at = datetime.now(UTC)
+    session.commit()
+    assert changed(before, generations(session)) == set()
+
+
+def test_bulk_and_textual_statements_touch_every_review(make, session):
+    review = make.review_in(Phase.FIELDWORK)
+    session.commit()
+    before = generations(session)
+    session.execute(update(Grade).where(Grade.review_id == review.id).values(value=3))
+    session.commit()
+    assert changed(before, generations(session)) == {SHARED, PROGRAMME}
+    before = generations(session)
+    session.execute(text("UPDATE review SET phase = phase WHERE id = :id"), {"id": review.id})
+    session.commit()
+    assert changed(before, generations(session)) == {SHARED, PROGRAMME}
+    before = generations(session)
+    session.execute(text("SELECT count(*) FROM review"))
+    session.commit()
+    assert changed(before, generations(session)) == set()
+
+
+def test_a_rolled_back_change_leaves_the_generations_alone(make, session):
+    review = make.review_in(Phase.FIELDWORK)
+    session.commit()
+    before = generations(session)
+    session.add(evidence(review.id, "Draft"))
+    session.flush()
+    session.rollback()
+    session.commit()  # nothing left to write
+    assert generations(session) == before
+
+
+def test_the_generations_change_in_the_writing_transaction(make, session, app):
+    review = make.review_in(Phase.FIELDWORK)
+    session.commit()
+    before = generations(session)
+    review.fieldwork_week_one_on = review.fieldwork_week_one_on  # no change: no new generation
+    session.commit()
+    assert generations(session) == before
+    # A reader on another connection sees the data and its new generation together.
+    session.add(evidence(review.id, "Minutes"))
+    session.flush()
+    with db.engine.connect() as other:
+        seen = dict(other.execute(select(CacheGeneration.scope, CacheGeneration.token)).all())
+    assert seen == before  # not yet committed: neither the row nor the generation
+    session.commit()
+    with db.engine.connect() as other:
+        seen = dict(other.execute(select(CacheGeneration.scope, CacheGeneration.token)).all())
+        items = other.execute(select(EvidenceItem.id).where(EvidenceItem.title == "Minutes"))
+        assert items.first() is not None
+    assert changed(before, seen) == {review_scope(review.id), PROGRAMME}
+
+
+def test_pages_older_than_a_day_are_forgotten_when_anything_is_written(make, session):
+    now = datetime.now(UTC)
+    page_cache.keep_page(session, "a" * 64, "stamp", "<p>old</p>")
+    page_cache.keep_page(session, "b" * 64, "stamp", "<p>new</p>")
+    session.commit()
+    old = session.get(CachedPage, "a" * 64)
+    old.stored_at = now - page_cache.PAGE_MAX_AGE - timedelta(minutes=1)
+    session.commit()  # the cache's own rows change no generation, so nothing is pruned yet
+    assert session.get(CachedPage, "a" * 64) is not None
+    make.inspector()
+    session.commit()
+    assert session.scalars(select(CachedPage.key)).all() == ["b" * 64]
+
+
+def test_a_kept_page_is_found_only_under_its_stamp(make, session):
+    review = make.review_in(Phase.FIELDWORK)
+    session.commit()
+    stamp, html = page_cache.lookup(session, "k" * 64, page_cache.review_scopes(review.id), day="d")
+    assert html is None
+    page_cache.keep_page(session, "k" * 64, stamp, "<p>kept</p>")
+    session.commit()
+    assert page_cache.lookup(session, "k" * 64, page_cache.review_scopes(review.id), day="d") == (
+        stamp,
+        "<p>kept</p>",
+    )
+    assert (
+        page_cache.lookup(session, "k" * 64, page_cache.review_scopes(review.id), day="e")[1]
+        is None
+    )
+    session.add(evidence(review.id, "New"))
+    session.commit()
+    new_stamp, html = page_cache.lookup(
+        session, "k" * 64, page_cache.review_scopes(review.id), day="d"
+    )
+    assert html is None and new_stamp != stamp
+    assert page_cache.clear(session) == 1

@@ -15,13 +15,21 @@ best end is lowest.
   the terms of :mod:`inspect_app.domain.agreement` (mean deviation towards the
   better end, over-/under-rated counts and a verdict).
 
+Each also has a form over plain rows (:func:`grade_distribution_from_rows`,
+:func:`disagreement_from_rows`, :func:`calibration_from_rows`) that does the counting in
+plain Python, and the last two a form over counts that the database has already grouped
+(:func:`disagreement_from_spreads`, :func:`calibration_from_counts`). The DataFrame
+functions pick their columns and hand the rows on, so every form gives the same figures;
+the national view uses the plain forms (building DataFrames and grouping them was most of
+the cost of that page).
+
 No Flask or database imports.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -85,45 +93,74 @@ def grade_distribution(grades: pd.DataFrame, scale: Sequence[int] = JAR_SCALE) -
         data = data[grades.loc[data.index, "published"].astype(bool)]
     data = data.dropna(subset=["area", "grade"])
     data = data.assign(grade=_grades_on_scale(data["grade"], scale, "grade"))
-    areas = list(pd.unique(data["area"]))
+    rows = zip(
+        data["area"].tolist(),
+        _values(data["region"]),
+        _values(data["lead_inspectorate"]),
+        data["grade"].tolist(),
+        strict=True,
+    )
+    return grade_distribution_from_rows(rows, scale)
+
+
+def grade_distribution_from_rows(
+    rows: Iterable[tuple[Hashable, Hashable | None, Hashable | None, int]],
+    scale: Sequence[int] = JAR_SCALE,
+) -> GradeDistribution:
+    """:func:`grade_distribution` over plain rows of (area, region, lead inspectorate,
+    grade), one per published review and area. Areas are listed in order of first
+    appearance, groups alphabetically; a row whose region (or lead inspectorate) is None
+    counts overall but in no region (or inspectorate). Raises ValueError for a grade off
+    the scale."""
+    on_scale = set(scale)
+    overall: dict[Hashable, dict[int, int]] = {}
+    by_region: dict[tuple[Hashable, Hashable], dict[int, int]] = {}
+    by_lead: dict[tuple[Hashable, Hashable], dict[int, int]] = {}
+    for area, region, lead, grade in rows:
+        if grade not in on_scale:
+            raise ValueError(f"grade {grade!r} is not on the scale {min(scale)}–{max(scale)}")
+        _tally(overall, area, grade)
+        if region is not None:
+            _tally(by_region, (area, region), grade)
+        if lead is not None:
+            _tally(by_lead, (area, lead), grade)
+    order = {area: i for i, area in enumerate(overall)}  # first appearance
     return GradeDistribution(
         scale=tuple(scale),
-        overall=_counts(data, None, areas, scale),
-        by_region=_counts(data, "region", areas, scale),
-        by_lead_inspectorate=_counts(data, "lead_inspectorate", areas, scale),
+        overall=[_grade_counts(area, None, tally, scale) for area, tally in overall.items()],
+        by_region=_grouped_counts(by_region, order, scale),
+        by_lead_inspectorate=_grouped_counts(by_lead, order, scale),
     )
 
 
-def _counts(
-    data: pd.DataFrame, by: str | None, areas: list[str], scale: Sequence[int]
+def _tally(counts: dict, key: Hashable, value: Hashable) -> None:
+    tally = counts.get(key)
+    if tally is None:
+        counts[key] = tally = {}
+    tally[value] = tally.get(value, 0) + 1
+
+
+def _grouped_counts(
+    counts: dict[tuple[Hashable, Hashable], dict[int, int]],
+    order: dict[Hashable, int],
+    scale: Sequence[int],
 ) -> list[GradeCounts]:
-    keys = ["area"] if by is None else ["area", by]
-    table = (
-        data.groupby(keys, sort=False)["grade"]
-        .value_counts()
-        .unstack(fill_value=0)
-        .reindex(columns=list(scale), fill_value=0)
+    keys = sorted(counts, key=lambda key: (order[key[0]], str(key[1])))
+    return [_grade_counts(area, group, counts[(area, group)], scale) for area, group in keys]
+
+
+def _grade_counts(
+    area: Hashable, group: Hashable | None, tally: dict[int, int], scale: Sequence[int]
+) -> GradeCounts:
+    counts = {int(grade): tally.get(grade, 0) for grade in scale}
+    total = sum(tally.values())
+    return GradeCounts(
+        area=str(area),
+        group=None if group is None else str(group),
+        counts=counts,
+        total=total,
+        mean=sum(grade * n for grade, n in tally.items()) / total,
     )
-    means = data.groupby(keys, sort=False)["grade"].mean()
-    order = {area: i for i, area in enumerate(areas)}
-    rows = sorted(
-        table.index,
-        key=lambda key: (order[key], "") if by is None else (order[key[0]], str(key[1])),
-    )
-    result = []
-    for key in rows:
-        counts = {int(grade): int(n) for grade, n in table.loc[key].items()}
-        area, group = (key, None) if by is None else key
-        result.append(
-            GradeCounts(
-                area=str(area),
-                group=None if group is None else str(group),
-                counts=counts,
-                total=sum(counts.values()),
-                mean=float(means.loc[key]),
-            )
-        )
-    return result
 
 
 # --------------------------------------------------------------------------- disagreement
@@ -154,32 +191,61 @@ def disagreement_by_judgement(grades: pd.DataFrame) -> list[JudgementDisagreemen
     disagreement rate, then by judgement number.
     """
     data = _columns(grades, PROVISIONAL_COLUMNS, "grades").dropna(subset=["grade"])
-    per_review = data.groupby(["judgement", "review_id"])["grade"].agg(
-        graders="count", high="max", low="min"
+    rows = zip(
+        _values(data["judgement"]), _values(data["review_id"]), data["grade"].tolist(), strict=True
     )
-    per_review = per_review[per_review["graders"] >= 2]
-    if per_review.empty:
-        return []
-    spread = (per_review["high"] - per_review["low"]).rename("spread")
-    summary = spread.groupby(level="judgement").agg(
-        reviews="count", mean_spread="mean", max_spread="max"
-    )
-    summary["disagreement_rate"] = (spread > 0).groupby(level="judgement").mean()
-    summary = summary.reset_index()
-    summary["order"] = summary["judgement"].map(_natural_key)
-    summary = summary.sort_values(
-        ["mean_spread", "disagreement_rate", "order"], ascending=[False, False, True]
-    )
-    return [
-        JudgementDisagreement(
-            judgement=str(row.judgement),
-            reviews=int(row.reviews),
-            mean_spread=float(row.mean_spread),
-            max_spread=int(row.max_spread),
-            disagreement_rate=float(row.disagreement_rate),
+    return disagreement_from_rows(rows)
+
+
+def disagreement_from_rows(
+    grades: Iterable[tuple[Hashable, Hashable, float]],
+) -> list[JudgementDisagreement]:
+    """:func:`disagreement_by_judgement` over plain rows of (judgement, review, grade), one
+    per provisional grade (each inspector grades a judgement once). Rows whose judgement
+    or review is None are left out."""
+    graded: dict[tuple[Hashable, Hashable], list] = {}  # (judgement, review) -> [n, high, low]
+    for judgement, review, grade in grades:
+        if judgement is None or review is None:
+            continue
+        seen = graded.get((judgement, review))
+        if seen is None:
+            graded[(judgement, review)] = [1, grade, grade]
+        else:
+            seen[0] += 1
+            seen[1] = max(seen[1], grade)
+            seen[2] = min(seen[2], grade)
+    spreads: dict[Hashable, dict[float, int]] = {}
+    for (judgement, _review), (n, high, low) in graded.items():
+        if n >= 2:
+            _tally(spreads, judgement, high - low)
+    return disagreement_from_spreads(spreads)
+
+
+def disagreement_from_spreads(
+    spreads: Mapping[Hashable, Mapping[float, int]],
+) -> list[JudgementDisagreement]:
+    """:func:`disagreement_by_judgement` from the spreads already worked out: for each
+    judgement, how many reviews (where at least two inspectors graded it) had each spread
+    (highest minus lowest provisional grade), e.g. ``{"2.3": {0: 4, 2: 1}}``."""
+    summaries = []
+    for judgement in sorted(spreads):
+        counts = {spread: n for spread, n in spreads[judgement].items() if n}
+        if not counts:
+            continue
+        reviews = sum(counts.values())
+        summaries.append(
+            JudgementDisagreement(
+                judgement=str(judgement),
+                reviews=reviews,
+                mean_spread=float(sum(spread * n for spread, n in counts.items()) / reviews),
+                max_spread=int(max(counts)),
+                disagreement_rate=sum(n for spread, n in counts.items() if spread > 0) / reviews,
+            )
         )
-        for row in summary.itertuples(index=False)
-    ]
+    return sorted(
+        summaries,
+        key=lambda d: (-d.mean_spread, -d.disagreement_rate, _natural_key(d.judgement)),
+    )
 
 
 # --------------------------------------------------------------------------- self-evaluation
@@ -223,63 +289,115 @@ def self_evaluation_calibration(
     are left out. Lists are ordered by mean deviation, highest first, then by key.
     """
     data = _columns(df, SELF_EVALUATION_COLUMNS, "df").dropna(subset=["self_grade", "agreed_grade"])
-    deviation = data["self_grade"].astype(float) - data["agreed_grade"].astype(float)
-    if not higher_is_better:
-        deviation = -deviation
-    data = data.assign(deviation=deviation)
-    overall = _calibration("all", data["deviation"])
+    rows = zip(
+        _values(data["authority_code"]),
+        _values(data["judgement"]),
+        data["self_grade"].astype(float).tolist(),
+        data["agreed_grade"].astype(float).tolist(),
+        strict=True,
+    )
+    return calibration_from_rows(rows, higher_is_better=higher_is_better)
+
+
+def calibration_from_rows(
+    rows: Iterable[tuple[Hashable, Hashable, float, float]], *, higher_is_better: bool = True
+) -> SelfEvaluationCalibration:
+    """:func:`self_evaluation_calibration` over plain rows of (authority code, judgement,
+    self grade, agreed grade). Every row counts overall; one whose authority (or
+    judgement) is None counts in no authority (or judgement)."""
+    sign = 1 if higher_is_better else -1
+    overall = _Deviations()
+    by_authority: dict[Hashable, _Deviations] = {}
+    by_judgement: dict[Hashable, _Deviations] = {}
+    for authority, judgement, self_grade, agreed_grade in rows:
+        deviation = sign * (self_grade - agreed_grade)
+        overall.add(deviation)
+        if authority is not None:
+            _deviations(by_authority, authority).add(deviation)
+        if judgement is not None:
+            _deviations(by_judgement, judgement).add(deviation)
     return SelfEvaluationCalibration(
-        overall=overall,
-        by_authority=_calibrations(data, "authority_code"),
-        by_judgement=_calibrations(data, "judgement"),
+        overall=overall.summary("all"),
+        by_authority=_ranked(by_authority),
+        by_judgement=_ranked(by_judgement),
     )
 
 
-def _calibrations(data: pd.DataFrame, by: str) -> list[CalibrationSummary]:
-    if data.empty:
-        return []
-    deviation = data["deviation"]
-    grouped = deviation.groupby(data[by])
-    table = pd.DataFrame(
-        {
-            "n": grouped.count(),
-            "mean": grouped.mean(),
-            "mean_abs": deviation.abs().groupby(data[by]).mean(),
-            "over": (deviation > 0).groupby(data[by]).sum(),
-            "under": (deviation < 0).groupby(data[by]).sum(),
-            "matched": (deviation == 0).groupby(data[by]).sum(),
-        }
+def calibration_from_counts(
+    overall: Mapping[float, int],
+    by_authority: Mapping[Hashable, Mapping[float, int]],
+    by_judgement: Mapping[Hashable, Mapping[float, int]],
+) -> SelfEvaluationCalibration:
+    """:func:`self_evaluation_calibration` from deviations already counted: each maps a
+    deviation (self − agreed, towards the better end) to how many judgements had it,
+    across everything (``overall``), per authority and per judgement."""
+
+    def totals(counts: Mapping[float, int]) -> _Deviations:
+        group = _Deviations()
+        for deviation, n in counts.items():
+            group.add(deviation, n)
+        return group
+
+    def groups(counts: Mapping[Hashable, Mapping[float, int]]) -> dict[Hashable, _Deviations]:
+        found = {key: totals(tally) for key, tally in counts.items()}
+        return {key: group for key, group in found.items() if group.n}
+
+    return SelfEvaluationCalibration(
+        overall=totals(overall).summary("all"),
+        by_authority=_ranked(groups(by_authority)),
+        by_judgement=_ranked(groups(by_judgement)),
     )
-    table["order"] = [_natural_key(key) for key in table.index]
-    table = table.sort_values(["mean", "order"], ascending=[False, True])
-    return [
-        CalibrationSummary(
-            key=str(key),
-            n=int(row["n"]),
-            mean_deviation=float(row["mean"]),
-            mean_absolute_deviation=float(row["mean_abs"]),
-            over_rated=int(row["over"]),
-            under_rated=int(row["under"]),
-            matched=int(row["matched"]),
-            verdict=_verdict(float(row["mean"])),
+
+
+class _Deviations:
+    """Running totals of self − agreed deviations for one group."""
+
+    __slots__ = ("absolute", "n", "over", "total", "under")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.total: float = 0
+        self.absolute: float = 0
+        self.over = 0
+        self.under = 0
+
+    def add(self, deviation: float, times: int = 1) -> None:
+        self.n += times
+        self.total += deviation * times
+        self.absolute += abs(deviation) * times
+        if deviation > 0:
+            self.over += times
+        elif deviation < 0:
+            self.under += times
+
+    def summary(self, key: str) -> CalibrationSummary:
+        mean = self.total / self.n if self.n else None
+        return CalibrationSummary(
+            key=key,
+            n=self.n,
+            mean_deviation=mean,
+            mean_absolute_deviation=self.absolute / self.n if self.n else None,
+            over_rated=self.over,
+            under_rated=self.under,
+            matched=self.n - self.over - self.under,
+            verdict=_verdict(mean),
         )
-        for key, row in table.iterrows()
-    ]
 
 
-def _calibration(key: str, deviation: pd.Series) -> CalibrationSummary:
-    n = int(deviation.count())
-    mean = float(deviation.mean()) if n else None
-    return CalibrationSummary(
-        key=key,
-        n=n,
-        mean_deviation=mean,
-        mean_absolute_deviation=float(deviation.abs().mean()) if n else None,
-        over_rated=int((deviation > 0).sum()),
-        under_rated=int((deviation < 0).sum()),
-        matched=int((deviation == 0).sum()),
-        verdict=_verdict(mean),
+def _deviations(groups: dict[Hashable, _Deviations], key: Hashable) -> _Deviations:
+    group = groups.get(key)
+    if group is None:
+        groups[key] = group = _Deviations()
+    return group
+
+
+def _ranked(groups: dict[Hashable, _Deviations]) -> list[CalibrationSummary]:
+    """Highest mean deviation first, then by key ("2.9" before "2.10")."""
+    keys = sorted(
+        sorted(groups),
+        key=lambda key: (-groups[key].total / groups[key].n, _natural_key(key)),
     )
+    return [groups[key].summary(str(key)) for key in keys]
 
 
 def _verdict(mean: float | None) -> str:
@@ -298,6 +416,14 @@ def _columns(frame: pd.DataFrame, columns: Sequence[str], name: str) -> pd.DataF
     if missing:
         raise ValueError(f"{name} lacks the column(s) {', '.join(missing)}")
     return frame.loc[:, list(columns)]
+
+
+def _values(column: pd.Series) -> list:
+    """A column's values as a list, with None for a missing one (NaN, NA, NaT)."""
+    return [
+        None if missing else value
+        for value, missing in zip(column.tolist(), column.isna().tolist(), strict=True)
+    ]
 
 
 def _grades_on_scale(grades: pd.Series, scale: Sequence[int], column: str) -> pd.Series:

@@ -5,18 +5,27 @@ Four set-based queries build the data, however many reviews there are (plus thre
 ones for the filter choices, see :func:`filter_options`):
 
 1. the reviews matching the filters, with authority, region, rubric, the lead inspector's
-   inspectorate and the date the report was first published;
-2. the agreed grades of the published ones (areas and key judgements);
-3. the team's provisional grades on the ones that reached moderation (grading closed);
-4. the authority's self-grades from its latest self-evaluation, for the published ones.
+   inspectorate, the date the report was first published and whether the team has
+   graded it;
+2. the agreed area grades of the published ones, one row per review and area, and for
+   each key judgement the first published review that agreed a grade for it (for its
+   wording);
+3. the spreads (highest minus lowest) of the team's provisional grades on the ones that
+   reached moderation (grading closed), counted in the database per judgement target and
+   spread;
+4. the authority's self-grades from its latest self-evaluation against the agreed grades,
+   for the published ones, counted in the database by deviation per review and per
+   judgement target.
 
-The filtered reviews are one subquery that the other three reuse, so nothing is fetched
-per review. :mod:`inspect_app.domain.national_aggregates` turns the DataFrames into
+Queries 2–4 take the reviews from query 1 by id, so nothing is fetched per review, and
+they return a few hundred rows however many thousand grades there are: reading every
+grade row into Python (and into DataFrames) was most of the cost of the page.
+:mod:`inspect_app.domain.national_aggregates` turns the rows and counts into
 distributions, disagreement and calibration; :func:`national_tables` lays them out as the
 tables the page and the exports share.
 
-Provisional grades are used only as spreads (highest minus lowest) per judgement and
-review, never shown one by one, and only once the review's grading has closed.
+Provisional grades are used only as spreads per judgement and review, never shown one by
+one, and only once the review's grading has closed.
 """
 
 from __future__ import annotations
@@ -25,9 +34,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
-import pandas as pd
-from sqlalchemy import Select, and_, distinct, func, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from inspect_app.domain.distribution_chart import Bar, grade_distribution_svg
@@ -38,9 +58,9 @@ from inspect_app.domain.national_aggregates import (
     GradeDistribution,
     JudgementDisagreement,
     SelfEvaluationCalibration,
-    disagreement_by_judgement,
-    grade_distribution,
-    self_evaluation_calibration,
+    calibration_from_counts,
+    disagreement_from_spreads,
+    grade_distribution_from_rows,
 )
 from inspect_app.domain.national_tables import Table, Value
 from inspect_app.domain.permissions import ReviewRole
@@ -264,62 +284,33 @@ def national_view(
     today = today or today_in_uk()
     filtered = _reviews_query(filters).subquery("filtered_reviews")
 
-    reviews = _review_rows(session, filtered, today)
-    frame = pd.DataFrame(
-        {
-            "review_id": [r.review_id for r in reviews],
-            "rubric_key": [r.rubric_key for r in reviews],
-            "authority_code": [r.authority_code for r in reviews],
-            "region": [r.region for r in reviews],
-            "lead_inspectorate": [
-                _inspectorate_label(r.lead_inspectorate) if r.lead_inspectorate else "No lead"
-                for r in reviews
-            ],
-        },
-        columns=["review_id", "rubric_key", "authority_code", "region", "lead_inspectorate"],
-    ).astype({"review_id": "int64"})
-    published = select(filtered.c.review_id).where(filtered.c.phase.in_(PUBLISHED_PHASES))
-    graded = select(filtered.c.review_id).where(filtered.c.phase.in_(GRADING_CLOSED_PHASES))
+    reviews, with_grades = _review_rows(session, filtered, today)
+    by_id = {r.review_id: r for r in reviews}
+    # The other queries take the reviews by id: evaluating the filters again as a subquery
+    # in each of them cost more than reading their grades.
+    published = [r.review_id for r in reviews if r.phase.value in PUBLISHED_PHASES]
+    graded = [r.review_id for r in reviews if r.phase.value in GRADING_CLOSED_PHASES]
 
-    agreed = _with_reviews(_agreed_frame(session, published), frame)
-    provisional = _with_reviews(_provisional_frame(session, graded), frame)
-    self_grades = _self_grade_frame(session, published)
-
-    judgements: dict[str, JudgementInfo] = {}
-    for part in (agreed, provisional):
-        for row in part.drop_duplicates("judgement").itertuples(index=False):
-            judgements.setdefault(
-                row.judgement,
-                JudgementInfo(row.judgement, row.rubric_key, row.number, row.text),
-            )
-
-    areas = agreed[agreed["area_id"].notna()].sort_values(["rubric_key", "area_number"])
-    distribution = grade_distribution(
-        areas.rename(columns={"area_code": "area", "value": "grade"}),
-        scale=sorted(grade_labels or DEFAULT_GRADE_LABELS),
-    )
-    area_titles = dict(zip(areas["area_code"], areas["area_title"], strict=True))
-
-    disagreement = disagreement_by_judgement(
-        provisional.rename(columns={"grader_id": "inspector", "value": "grade"})
-    )
-
-    compared = agreed.merge(self_grades, on=["review_id", "target"], how="inner")
-    calibration = self_evaluation_calibration(compared.rename(columns={"value": "agreed_grade"}))
+    judgements = _Judgements()
+    areas, area_titles = _agreed_grades(session, published, by_id, judgements)
+    spreads = _provisional_spreads(session, graded, by_id, judgements)
+    calibration, calibrated_reviews = _calibration(session, published, by_id)
 
     return NationalView(
         filters=filters,
         today=today,
         reviews=reviews,
-        distribution=distribution,
+        distribution=grade_distribution_from_rows(
+            areas, scale=sorted(grade_labels or DEFAULT_GRADE_LABELS)
+        ),
         area_titles=area_titles,
-        disagreement=disagreement,
+        disagreement=disagreement_from_spreads(spreads),
         calibration=calibration,
-        judgements=judgements,
+        judgements=judgements.described(),
         authority_names={r.authority_code: r.authority_name for r in reviews},
         grade_labels=dict(grade_labels or DEFAULT_GRADE_LABELS),
-        graded_reviews=int(provisional["review_id"].nunique()) if len(provisional) else 0,
-        calibrated_reviews=int(compared["review_id"].nunique()) if len(compared) else 0,
+        graded_reviews=sum(1 for review_id in graded if review_id in with_grades),
+        calibrated_reviews=calibrated_reviews,
         schedule_counts=dict(Counter(r.schedule.state for r in reviews)),
     )
 
@@ -378,136 +369,269 @@ def _in_year(column, year: int) -> tuple:
     return (column >= date(year, 1, 1), column < date(year + 1, 1, 1))
 
 
-def _review_rows(session: Session, filtered, today: date) -> list[ReviewRow]:
-    rows = _core_rows(session, select(filtered))
+_REVIEW_COLUMNS = (
+    "review_id",
+    "reference",
+    "phase",
+    "authority_name",
+    "authority_code",
+    "region",
+    "rubric_key",
+    "lead_inspectorate",
+    "analysis_week_on",
+    "fieldwork_week_one_on",
+    "fieldwork_week_two_on",
+    "publication_due_on",
+    "published_on",
+)
+
+
+def _review_rows(session: Session, filtered, today: date) -> tuple[list[ReviewRow], set[int]]:
+    """The filtered reviews in order of fieldwork, and which of them have provisional
+    grades."""
+    has_grades = select(Grade.id).where(Grade.review_id == filtered.c.review_id).exists()
+    query = select(*(filtered.c[name] for name in _REVIEW_COLUMNS), has_grades)
     out: dict[int, ReviewRow] = {}
-    for row in rows:
-        if row.review_id in out:  # two leads recorded: the first wins
+    with_grades: set[int] = set()
+    # Rows are unpacked by position throughout: a Row's attributes cost a microsecond each.
+    for row in _core_rows(session, query):
+        review_id, reference, phase_value, name, code, region, rubric_key, lead, *dates = row
+        if review_id in out:  # two leads recorded: the first wins
             continue
-        phase = Phase(row.phase)
-        planned = PlannedDates(
-            row.analysis_week_on,
-            row.fieldwork_week_one_on,
-            row.fieldwork_week_two_on,
-            row.publication_due_on,
-        )
-        out[row.review_id] = ReviewRow(
-            review_id=row.review_id,
-            reference=row.reference,
-            authority_name=row.authority_name,
-            authority_code=row.authority_code,
-            region=row.region,
+        analysis, week_one, week_two, due, published_on, graded = dates
+        if graded:
+            with_grades.add(review_id)
+        phase = Phase(phase_value)
+        planned = PlannedDates(analysis, week_one, week_two, due)
+        out[review_id] = ReviewRow(
+            review_id=review_id,
+            reference=reference,
+            authority_name=name,
+            authority_code=code,
+            region=region,
             phase=phase,
-            rubric_key=row.rubric_key,
-            lead_inspectorate=row.lead_inspectorate,
-            analysis_week_on=row.analysis_week_on,
-            fieldwork_week_one_on=row.fieldwork_week_one_on,
-            fieldwork_week_two_on=row.fieldwork_week_two_on,
-            publication_due_on=row.publication_due_on,
-            published_on=row.published_on,
-            schedule=schedule_status(phase, planned, today=today, published_on=row.published_on),
+            rubric_key=rubric_key,
+            lead_inspectorate=lead,
+            analysis_week_on=analysis,
+            fieldwork_week_one_on=week_one,
+            fieldwork_week_two_on=week_two,
+            publication_due_on=due,
+            published_on=published_on,
+            schedule=schedule_status(phase, planned, today=today, published_on=published_on),
         )
-    return sorted(
+    reviews = sorted(
         out.values(),
         key=lambda r: (r.fieldwork_week_one_on is None, r.fieldwork_week_one_on, r.reference),
     )
+    return reviews, with_grades
 
 
 def _core_rows(session: Session, query: Select) -> list:
     """Rows of plain columns on the session's connection: the ORM's result processing (made
-    for entities) was most of the cost of the thousands of grade rows read here."""
+    for entities) is not needed for them."""
     return session.connection().execute(query).all()
 
 
-_JUDGEMENT_COLUMNS = [
-    "review_id",
-    "target",
-    "area_id",
-    "number",
-    "text",
-    "area_number",
-    "area_code",
-    "area_title",
-]
+# The grade queries below group in the database by judgement *target* (a key judgement or
+# an area, by id), which within one review is the same as grouping by the judgement
+# (rubric key and number); targets of different revisions of one rubric are the same
+# judgement, so their counts are added together here.
 
 
-def _judgement_columns(model) -> list:
-    """The columns that say which judgement a Grade or AgreedGrade row is about."""
-    return [
-        model.review_id,
-        model.key_judgement_id,
-        model.area_id,
-        KeyJudgement.number.label("kj_number"),
-        KeyJudgement.text.label("kj_text"),
-        JudgementArea.number.label("area_number"),
-        JudgementArea.code.label("area_code"),
-        JudgementArea.title.label("area_title"),
-    ]
+def _nothing(kind: type[Integer] | type[String] = Integer):
+    """A typed NULL, for a column one side of a UNION does not have."""
+    return cast(null(), kind)
 
 
-def _judgement_joins(query: Select, model) -> Select:
-    return query.outerjoin(KeyJudgement, model.key_judgement_id == KeyJudgement.id).join(
-        JudgementArea, JudgementArea.id == func.coalesce(model.area_id, KeyJudgement.area_id)
+def _judgement_key(
+    review: ReviewRow, key_judgement_id: int | None, kj_number: str | None, area_number: int
+) -> str:
+    """The judgement ``"<rubric> <number>"``, the same judgement in every review."""
+    number = str(area_number) if key_judgement_id is None else kj_number
+    return f"{review.rubric_key} {number}"
+
+
+def _judgement(
+    review: ReviewRow,
+    kj_id: int | None,
+    kj_number: str,
+    kj_text: str,
+    area_number: int,
+    area_title: str,
+) -> JudgementInfo:
+    """A row's judgement as :class:`JudgementInfo` (an area is "<title> (overall)")."""
+    if kj_id is None:
+        number, text = str(area_number), f"{area_title} (overall)"
+    else:
+        number, text = kj_number, kj_text
+    return JudgementInfo(f"{review.rubric_key} {number}", review.rubric_key, number, text)
+
+
+class _Judgements:
+    """Each judgement as the first review that has it describes it (by review id, then by
+    the grade's id): one with an agreed grade if any, else one with provisional grades."""
+
+    def __init__(self) -> None:
+        self._agreed: dict[str, tuple[tuple[int, int], JudgementInfo]] = {}
+        self._provisional: dict[str, tuple[tuple[int, int], JudgementInfo]] = {}
+
+    def met(self, info: JudgementInfo, first: tuple[int, int], *, agreed: bool) -> None:
+        found = self._agreed if agreed else self._provisional
+        seen = found.get(info.key)
+        if seen is None or first < seen[0]:
+            found[info.key] = (first, info)
+
+    def described(self) -> dict[str, JudgementInfo]:
+        out = {key: info for key, (_, info) in self._agreed.items()}
+        for key, (_, info) in self._provisional.items():
+            out.setdefault(key, info)
+        return out
+
+
+def _agreed_grades(
+    session: Session,
+    review_ids: list[int],
+    reviews: dict[int, ReviewRow],
+    judgements: _Judgements,
+) -> tuple[list[tuple[str, str, str, int]], dict[str, str]]:
+    """The agreed area grades of the published reviews as rows for
+    :func:`grade_distribution_from_rows` (by rubric and area number), and each area's
+    title by code; the judgements they name go into ``judgements``. Key judgement grades
+    are not fetched one by one: only the first review that agreed each one."""
+    areas = select(
+        AgreedGrade.review_id,
+        AgreedGrade.id,
+        _nothing().label("key_judgement_id"),
+        AgreedGrade.area_id,
+        AgreedGrade.value,
+    ).where(AgreedGrade.area_id.is_not(None), AgreedGrade.review_id.in_(review_ids))
+    first_agreed = (
+        select(
+            func.min(AgreedGrade.review_id),
+            _nothing(),
+            AgreedGrade.key_judgement_id,
+            _nothing(),
+            _nothing(),
+        )
+        .where(AgreedGrade.key_judgement_id.is_not(None), AgreedGrade.review_id.in_(review_ids))
+        .group_by(AgreedGrade.key_judgement_id)
+    )
+    grades = union_all(areas, first_agreed).subquery("agreed")
+    query = _described(grades, select(*grades.c))
+    found: list[tuple[tuple, str, str, str, str, int]] = []
+    for row in _core_rows(session, query):
+        review_id, grade_id, kj_id, _area_id, value, kj_number, kj_text, area_number = row[:8]
+        code, title = row[8:]
+        review = reviews.get(review_id)
+        if review is None:
+            continue
+        info = _judgement(review, kj_id, kj_number, kj_text, area_number, title)
+        judgements.met(info, (review_id, grade_id or 0), agreed=True)
+        if kj_id is None:
+            lead = _lead_label(review)
+            order = (review.rubric_key, area_number, review_id, grade_id)
+            found.append((order, code, title, review.region, lead, value))
+    found.sort(key=lambda area: area[0])
+    return (
+        [(code, region, lead, grade) for _, code, _, region, lead, grade in found],
+        {code: title for _, code, title, _, _, _ in found},  # the last one met wins
     )
 
 
-def _judgement_frame(rows: list, extra: list[str]) -> pd.DataFrame:
-    """Rows of :func:`_judgement_columns` (+ ``extra``) as a frame with the judgement's
-    ``target`` ("kj:<id>" or "area:<id>"), ``number`` ("2.3" or "2") and ``text``.
-    Column-wise, so tens of thousands of grades take milliseconds."""
-    names = [
-        "review_id",
-        "key_judgement_id",
-        "area_id",
-        "kj_number",
-        "kj_text",
-        "area_number",
-        "area_code",
-        "area_title",
-        *extra,
-    ]
-    raw = pd.DataFrame.from_records([tuple(row) for row in rows], columns=names)
-    is_area = raw["key_judgement_id"].isna().to_numpy()
-    kj_ids = raw["key_judgement_id"].astype("Int64").astype(str)
-    area_ids = raw["area_id"].astype("Int64").astype(str)
-    raw["target"] = np.where(is_area, "area:" + area_ids, "kj:" + kj_ids)
-    raw["number"] = np.where(is_area, raw["area_number"].astype(str), raw["kj_number"])
-    raw["text"] = np.where(is_area, raw["area_title"].astype(str) + " (overall)", raw["kj_text"])
-    return raw[_JUDGEMENT_COLUMNS + extra].astype({"review_id": "int64"})
-
-
-def _agreed_frame(session: Session, review_ids: Select) -> pd.DataFrame:
-    query = select(*_judgement_columns(AgreedGrade), AgreedGrade.value).where(
-        AgreedGrade.review_id.in_(review_ids)
+def _described(grades, query: Select) -> Select:
+    """``query`` over ``grades`` (with key_judgement_id and area_id columns), with the
+    judgement's number and wording: kj_number, kj_text, area_number, area_code,
+    area_title."""
+    return (
+        query.add_columns(
+            KeyJudgement.number,
+            KeyJudgement.text,
+            JudgementArea.number,
+            JudgementArea.code,
+            JudgementArea.title,
+        )
+        .outerjoin(KeyJudgement, KeyJudgement.id == grades.c.key_judgement_id)
+        .join(
+            JudgementArea,
+            JudgementArea.id == func.coalesce(grades.c.area_id, KeyJudgement.area_id),
+        )
     )
-    rows = _core_rows(session, _judgement_joins(query, AgreedGrade))
-    return _judgement_frame(rows, ["value"])
 
 
-def _provisional_frame(session: Session, review_ids: Select) -> pd.DataFrame:
-    query = select(*_judgement_columns(Grade), Grade.grader_id, Grade.value).where(
-        Grade.review_id.in_(review_ids)
+def _provisional_spreads(
+    session: Session,
+    review_ids: list[int],
+    reviews: dict[int, ReviewRow],
+    judgements: _Judgements,
+) -> dict[str, dict[int, int]]:
+    """For each judgement, how many reviews whose grading has closed had each spread of
+    provisional grades (where at least two inspectors graded it), as
+    :func:`disagreement_from_spreads` takes them; every judgement graded goes into
+    ``judgements``."""
+    graders, high, low = func.count(Grade.value), func.max(Grade.value), func.min(Grade.value)
+    per_review = (
+        select(
+            Grade.review_id,
+            Grade.key_judgement_id,
+            Grade.area_id,
+            case((graders >= 2, high - low)).label("spread"),  # NULL: one grader
+        )
+        .where(Grade.review_id.in_(review_ids))
+        .group_by(Grade.review_id, Grade.key_judgement_id, Grade.area_id)
+        .subquery("per_review")
     )
-    rows = _core_rows(session, _judgement_joins(query, Grade))
-    return _judgement_frame(rows, ["grader_id", "value"])
+    grouped = (
+        select(
+            func.min(per_review.c.review_id).label("review_id"),
+            per_review.c.key_judgement_id,
+            per_review.c.area_id,
+            per_review.c.spread,
+            func.count().label("reviews"),
+        )
+        .group_by(per_review.c.key_judgement_id, per_review.c.area_id, per_review.c.spread)
+        .subquery("spreads")
+    )
+    spreads: dict[str, dict[int, int]] = {}
+    for row in _core_rows(session, _described(grouped, select(*grouped.c))):
+        review_id, kj_id, _area_id, spread_value, count, kj_number, kj_text, area_number = row[:8]
+        title = row[9]
+        review = reviews.get(review_id)
+        if review is None:
+            continue
+        info = _judgement(review, kj_id, kj_number, kj_text, area_number, title)
+        judgements.met(info, (review_id, 0), agreed=False)
+        if spread_value is not None:
+            tally = spreads.setdefault(info.key, {})
+            tally[spread_value] = tally.get(spread_value, 0) + count
+    return spreads
 
 
-def _self_grade_frame(session: Session, review_ids: Select) -> pd.DataFrame:
+def _calibration(
+    session: Session, review_ids: list[int], reviews: dict[int, ReviewRow]
+) -> tuple[SelfEvaluationCalibration, int]:
+    """Self-grades from each published review's latest self-evaluation against the agreed
+    grades for the same judgements, counted by deviation per review and per judgement
+    target in the database; and how many reviews had any to compare."""
     latest = (
         select(SelfEvaluation.review_id, func.max(SelfEvaluation.version).label("version"))
         .where(SelfEvaluation.review_id.in_(review_ids))
         .group_by(SelfEvaluation.review_id)
         .subquery("latest_return")
     )
-    rows = _core_rows(
-        session,
+    entry = SelfEvaluationEntry
+    same_target = or_(
+        AgreedGrade.key_judgement_id == entry.key_judgement_id,
+        and_(entry.key_judgement_id.is_(None), AgreedGrade.area_id == entry.area_id),
+    )
+    compared = (
         select(
             SelfEvaluation.review_id,
-            SelfEvaluationEntry.key_judgement_id,
-            SelfEvaluationEntry.area_id,
-            SelfEvaluationEntry.grade,
+            AgreedGrade.key_judgement_id,
+            AgreedGrade.area_id,
+            (entry.grade - AgreedGrade.value).label("deviation"),
         )
-        .join(SelfEvaluationEntry.self_evaluation)
+        .select_from(entry)
+        .join(SelfEvaluation, SelfEvaluation.id == entry.self_evaluation_id)
         .join(
             latest,
             and_(
@@ -515,25 +639,68 @@ def _self_grade_frame(session: Session, review_ids: Select) -> pd.DataFrame:
                 latest.c.version == SelfEvaluation.version,
             ),
         )
-        .where(SelfEvaluationEntry.grade.is_not(None)),
+        .join(AgreedGrade, and_(AgreedGrade.review_id == SelfEvaluation.review_id, same_target))
+        .where(entry.grade.is_not(None))
+        .cte("compared")
     )
-    raw = pd.DataFrame.from_records(
-        [tuple(row) for row in rows],
-        columns=["review_id", "key_judgement_id", "area_id", "self_grade"],
+    by_review = select(
+        compared.c.review_id,
+        _nothing(),
+        _nothing(String),
+        _nothing(),
+        _nothing(),
+        compared.c.deviation,
+        func.count(),
+    ).group_by(compared.c.review_id, compared.c.deviation)
+    by_target = (
+        select(
+            func.min(compared.c.review_id),
+            compared.c.key_judgement_id,
+            KeyJudgement.number,
+            compared.c.area_id,
+            JudgementArea.number,
+            compared.c.deviation,
+            func.count(),
+        )
+        .outerjoin(KeyJudgement, KeyJudgement.id == compared.c.key_judgement_id)
+        .join(
+            JudgementArea,
+            JudgementArea.id == func.coalesce(compared.c.area_id, KeyJudgement.area_id),
+        )
+        .group_by(
+            compared.c.key_judgement_id,
+            KeyJudgement.number,
+            compared.c.area_id,
+            JudgementArea.number,
+            compared.c.deviation,
+        )
     )
-    is_area = raw["key_judgement_id"].isna().to_numpy()
-    kj_ids = raw["key_judgement_id"].astype("Int64").astype(str)
-    area_ids = raw["area_id"].astype("Int64").astype(str)
-    raw["target"] = np.where(is_area, "area:" + area_ids, "kj:" + kj_ids)
-    return raw[["review_id", "target", "self_grade"]].astype({"review_id": "int64"})
+    overall: dict[int, int] = {}
+    by_authority: dict[str, dict[int, int]] = {}
+    by_judgement: dict[str, dict[int, int]] = {}
+    compared_reviews: set[int] = set()
+    for row in _core_rows(session, union_all(by_review, by_target)):
+        review_id, kj_id, kj_number, area_id, area_number, deviation, count = row
+        review = reviews.get(review_id)
+        if review is None:
+            continue
+        if kj_id is None and area_id is None:  # a review's count
+            compared_reviews.add(review_id)
+            overall[deviation] = overall.get(deviation, 0) + count
+            tally = by_authority.setdefault(review.authority_code, {})
+        else:
+            key = _judgement_key(review, kj_id, kj_number, area_number)
+            tally = by_judgement.setdefault(key, {})
+        tally[deviation] = tally.get(deviation, 0) + count
+    return (
+        calibration_from_counts(overall, by_authority, by_judgement),
+        len(compared_reviews),
+    )
 
 
-def _with_reviews(grades: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
-    """Grades with their review's rubric, authority, region and lead inspectorate, and the
-    judgement key ``"<rubric> <number>"`` that is the same judgement in every review."""
-    data = grades.merge(reviews, on="review_id", how="inner")
-    data["judgement"] = data["rubric_key"].astype(str) + " " + data["number"].astype(str)
-    return data
+def _lead_label(review: ReviewRow) -> str:
+    lead = review.lead_inspectorate
+    return _inspectorate_label(lead) if lead else "No lead"
 
 
 def _inspectorate_label(code: str) -> str:

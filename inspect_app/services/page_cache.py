@@ -210,6 +210,8 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
 
 
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the generations are written when the transaction commits
     session.flush()  # collect this commit's last changes (the commit would flush them next)
     scopes = session.info.pop(_PENDING, None)
     if scopes:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from inspect_app.domain.permissions import ReviewRole
 from inspect_app.domain.phases import Phase
+from inspect_app.extensions import db
 from inspect_app.services import page_cache as service
 from inspect_app.services import reviews as review_service
 from inspect_app.web import page_cache as web_cache
@@ -64,7 +65,14 @@ def test_the_second_request_is_served_kept_and_is_the_same_page(world, pages, pa
 def test_a_kept_page_carries_this_requests_nonce_and_a_working_csrf_token(world, tmp_path, app):
     csrf_app = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, WTF_CSRF_ENABLED=True)
     csrf_app.test_client_class = IsolatedClient
-    client = csrf_app.test_client()
+    try:
+        _check_kept_page_request_parts(csrf_app.test_client(), world)
+    finally:
+        with csrf_app.app_context():
+            db.engine.dispose()
+
+
+def _check_kept_page_request_parts(client, world) -> None:
     sign_in_page = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', sign_in_page).group(1)
     response = client.post(

@@ -172,3 +172,17 @@ def test_a_kept_page_is_found_only_under_its_stamp(make, session):
     )
     assert html is None and new_stamp != stamp
     assert page_cache.clear(session) == 1
+
+
+def test_a_savepoint_leaves_the_generations_to_its_transaction(make, session):
+    """Written at a savepoint, a generation would be locked (on PostgreSQL) for the rest of
+    the transaction; it is written once, when the transaction commits."""
+    review = make.review_in(Phase.FIELDWORK)
+    session.commit()
+    before = generations(session)
+    savepoint = session.begin_nested()
+    session.add(evidence(review.id, "Panel notes"))
+    savepoint.commit()
+    assert generations(session) == before  # not even inside the transaction, yet
+    session.commit()
+    assert changed(before, generations(session)) == {review_scope(review.id), PROGRAMME}

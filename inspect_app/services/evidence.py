@@ -14,7 +14,7 @@ from datetime import date
 from typing import BinaryIO
 
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from inspect_app.domain.evidence import (
     DELETION_REASON_MAX,
@@ -549,7 +549,9 @@ def evidence_page(
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     links = selectinload(EvidenceItem.links)
-    findings = selectinload(EvidenceItem.tracked_case).selectinload(TrackedCase.findings)
+    # An item has at most one tracked case: joined to the page's own query rather than
+    # fetched by a statement of its own (its findings, when there are cases, still are).
+    findings = joinedload(EvidenceItem.tracked_case).selectinload(TrackedCase.findings)
     if not key_judgements_loaded:
         links = links.selectinload(EvidenceLink.key_judgement)
         findings = findings.selectinload(TrackedCaseFinding.key_judgement)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import case, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from inspect_app.domain.evidence import Stance
@@ -60,44 +60,76 @@ def evidence_counts(
     from inspect_app.services.grading import judgement_targets
 
     live = (EvidenceItem.review_id == review.id, EvidenceItem.deleted_at.is_(None))
+    # Each row of ``bearing`` is a distinct (key judgement, item, stance): a link is unique
+    # per item and key judgement, and a finding only adds what no link of its case's item
+    # already says (several findings saying the same count once). So a key judgement's
+    # count is a plain count of rows; only an area, where one item may bear on several of
+    # its key judgements, needs a distinct count. The stance is carried as 1 (supports) or
+    # 0 (contradicts), and the area joined in once, so the database sorts small rows.
     links = (
-        select(EvidenceLink.key_judgement_id, EvidenceLink.evidence_item_id, EvidenceLink.stance)
+        select(
+            EvidenceLink.key_judgement_id.label("key_judgement_id"),
+            KeyJudgement.area_id.label("area_id"),
+            EvidenceLink.evidence_item_id.label("evidence_item_id"),
+            _supports(EvidenceLink.stance).label("supports"),
+        )
         .join(EvidenceLink.item)
+        .join(KeyJudgement, KeyJudgement.id == EvidenceLink.key_judgement_id)
         .where(*live)
+    )
+    linked_alike = (
+        select(EvidenceLink.id)
+        .where(
+            EvidenceLink.evidence_item_id == TrackedCase.evidence_item_id,
+            EvidenceLink.key_judgement_id == TrackedCaseFinding.key_judgement_id,
+            EvidenceLink.stance == TrackedCaseFinding.stance,
+        )
+        .exists()
     )
     findings = (
         select(
             TrackedCaseFinding.key_judgement_id,
+            KeyJudgement.area_id,
             TrackedCase.evidence_item_id,
-            TrackedCaseFinding.stance,
+            _supports(TrackedCaseFinding.stance),
         )
+        .distinct()
         .join(TrackedCaseFinding.case)
         .join(TrackedCase.item)
-        .where(*live)
+        .join(KeyJudgement, KeyJudgement.id == TrackedCaseFinding.key_judgement_id)
+        .where(*live, ~linked_alike)
     )
-    # The database counts distinct items per key judgement and per area: a large review has
-    # tens of thousands of links, and fetching them to count in Python dominated the page.
     bearing = union_all(links, findings).cte("bearing")
-    item = bearing.c.evidence_item_id
-    kj_id, stance = bearing.c.key_judgement_id, bearing.c.stance
+    item, supports = bearing.c.evidence_item_id, bearing.c.supports
     per_judgement = select(
-        literal(False).label("is_area"), kj_id.label("id"), stance, func.count(item.distinct())
-    ).group_by(kj_id, stance)
-    per_area = (
-        select(literal(True), KeyJudgement.area_id, stance, func.count(item.distinct()))
-        .join(KeyJudgement, KeyJudgement.id == kj_id)
-        .group_by(KeyJudgement.area_id, stance)
-    )
+        literal(False).label("is_area"),
+        bearing.c.key_judgement_id.label("id"),
+        func.sum(supports).label("supports"),
+        (func.count() - func.sum(supports)).label("contradicts"),
+    ).group_by(bearing.c.key_judgement_id)
+    per_area = select(
+        literal(True),
+        bearing.c.area_id,
+        func.count(case((supports == _ONE, item)).distinct()),
+        func.count(case((supports == _ZERO, item)).distinct()),
+    ).group_by(bearing.c.area_id)
     found = {
-        (bool(is_area), target_id, side): n
-        for is_area, target_id, side, n in session.execute(union_all(per_judgement, per_area))
+        (bool(is_area), target_id): EvidenceCount(supports=int(n_for), contradicts=int(n_against))
+        for is_area, target_id, n_for, n_against in session.execute(
+            union_all(per_judgement, per_area)
+        )
     }
     targets = targets if targets is not None else judgement_targets(session, review)
-
-    counts: dict[Any, EvidenceCount] = {}
-    for target in targets:
-        counts[target.key] = EvidenceCount(
-            supports=found.get((target.is_area, target.id, Stance.SUPPORTS.value), 0),
-            contradicts=found.get((target.is_area, target.id, Stance.CONTRADICTS.value), 0),
-        )
+    none = EvidenceCount()
+    counts: dict[Any, EvidenceCount] = {
+        target.key: found.get((target.is_area, target.id), none) for target in targets
+    }
     return EvidenceCounts(available=True, counts=counts)
+
+
+_ONE, _ZERO = literal_column("1"), literal_column("0")
+
+
+def _supports(stance: Any) -> Any:
+    """1 for a supporting stance, 0 for a contradicting one."""
+    return case((stance == Stance.SUPPORTS.value, _ONE), else_=_ZERO)

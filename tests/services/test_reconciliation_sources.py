@@ -59,3 +59,45 @@ def test_an_item_counts_once_per_judgement_and_area_however_it_bears_on_it(make)
     assert pairs["kj-1.1"] == pairs["area-1"] == (1, 0)
     assert pairs["kj-2.4"] == (0, 0)
     assert counts.available
+
+
+def test_findings_add_only_what_no_link_says_and_areas_count_each_item_once(make):
+    world = GradingWorld.build(make, Phase.FIELDWORK)
+    spread = world.evidence("Strategy review", "3.1")  # supports 3.1 ...
+    spread.links.append(EvidenceLink(key_judgement=_kj(world, "3.2"), stance="supports"))
+    spread.links.append(EvidenceLink(key_judgement=_kj(world, "3.3"), stance="contradicts"))
+    tracked = world.evidence("Tracked case file", "3.1", stance="contradicts")
+    case = TrackedCase(review_id=world.review.id, item=tracked, reference="TST-CT-02")
+    world.session.add(case)
+    for number, stance in (
+        ("3.1", "supports"),
+        ("3.1", "supports"),  # the same finding twice: one item
+        ("3.1", "contradicts"),  # says what the item's link says: still one item
+        ("3.4", "supports"),
+    ):
+        case.findings.append(
+            TrackedCaseFinding(key_judgement=_kj(world, number), stance=stance, text="Seen.")
+        )
+    withdrawn = world.evidence("Withdrawn case file", "1.1")
+    withdrawn.deleted_at = utcnow()
+    gone = TrackedCase(review_id=world.review.id, item=withdrawn, reference="TST-CT-03")
+    world.session.add(gone)
+    gone.findings.append(
+        TrackedCaseFinding(key_judgement=_kj(world, "3.2"), stance="contradicts", text="Old.")
+    )
+    world.evidence("Elsewhere", "3.1", review=world.other_review)
+    world.session.commit()
+
+    targets = grading.judgement_targets(world.session, world.review)
+    with count_queries() as seen:
+        counts = evidence_counts(world.session, world.review, targets)
+    assert len(seen) == 1
+    pairs = {
+        t.slug: (counts.counts[t.key].supports, counts.counts[t.key].contradicts) for t in targets
+    }
+    assert pairs["kj-3.1"] == (2, 1)  # both items support it; the tracked item also contradicts
+    assert pairs["kj-3.2"] == (1, 0)  # the deleted item's finding does not count
+    assert pairs["kj-3.3"] == (0, 1)
+    assert pairs["kj-3.4"] == (1, 0)  # through a finding only
+    assert pairs["area-3"] == (2, 2)  # each item once per stance, however many judgements
+    assert pairs["kj-1.1"] == pairs["area-1"] == (0, 0)  # only the deleted item bore on it

@@ -520,9 +520,8 @@ def _filtered(
         )
         query = query.where(or_(linked, found))
     order: list = [EvidenceItem.gathered_on.desc(), EvidenceItem.id.desc()]
-    matches = evidence_search.matching_items(session, filters.query)
-    if matches is not None:
-        found_items = matches.subquery()
+    found_items = evidence_search.matches_to_join(session, filters.query)
+    if found_items is not None:
         query = query.join(found_items, found_items.c.item_id == EvidenceItem.id)
         order = [found_items.c.rank, *order]
     return query, order

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     ForeignKey,
+    FromClause,
     Integer,
     MetaData,
     Select,
@@ -68,6 +69,21 @@ def matching_items(session: Session, query: str) -> Select | None:
     if session.get_bind().dialect.name == "sqlite":
         return _sqlite_matches(terms)
     return _postgresql_matches(terms)
+
+
+def matches_to_join(session: Session, query: str) -> FromClause | None:
+    """:func:`matching_items` as something to join the evidence to, or None.
+
+    On SQLite the matches are a materialised CTE, worked out before any evidence item is
+    read: left to itself, the planner walks every item of the review and asks the
+    full-text index about each one (0.4–0.9 s for any search of a review of 20,000 items,
+    against a millisecond this way)."""
+    matches = matching_items(session, query)
+    if matches is None:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        return matches.cte("found_items").prefix_with("MATERIALIZED")
+    return matches.subquery("found_items")
 
 
 def _sqlite_matches(terms: list[str]) -> Select:

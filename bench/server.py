@@ -39,9 +39,13 @@ def bare_app() -> Flask:
 
 
 def _wsgi_app():
+    import gc
+
     from inspect_app import create_app
 
-    return DispatcherMiddleware(create_app(), {"/bench": bare_app()})
+    wsgi_app = DispatcherMiddleware(create_app(), {"/bench": bare_app()})
+    gc.freeze()  # as wsgi.py does
+    return wsgi_app
 
 
 # --------------------------------------------------------------------------- running it

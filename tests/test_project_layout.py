@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -49,6 +50,22 @@ def test_the_top_level_layout(path):
 
 def test_wsgi_builds_the_app_with_the_factory():
     assert "app = create_app()" in (PROJECT_ROOT / "wsgi.py").read_text(encoding="utf-8")
+
+
+def test_wsgi_takes_the_start_up_objects_out_of_the_garbage_collectors_view(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INSPECT_")}
+    env["INSPECT_DATABASE_URL"] = f"sqlite:///{tmp_path / 'jar.sqlite'}"
+    env["INSPECT_EVIDENCE_DIR"] = str(tmp_path / "evidence")
+    completed = subprocess.run(
+        [sys.executable, "-c", "import gc, wsgi; print(gc.get_freeze_count())"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert int(completed.stdout.split()[-1]) > 10_000
 
 
 def test_the_evidence_store_is_ignored_by_git_apart_from_its_readme():

@@ -176,10 +176,12 @@ class EvidenceLink(db.Model):
     __table_args__ = (
         UniqueConstraint("evidence_item_id", "key_judgement_id"),
         CheckConstraint("stance IN ('supports', 'contradicts')", name="stance_known"),
+        # Counting a review's evidence for and against each judgement reads only this.
+        Index("ix_evidence_link_bearing", "evidence_item_id", "key_judgement_id", "stance"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    evidence_item_id: Mapped[int] = mapped_column(ForeignKey("evidence_item.id"), index=True)
+    evidence_item_id: Mapped[int] = mapped_column(ForeignKey("evidence_item.id"))
     key_judgement_id: Mapped[int] = mapped_column(ForeignKey("key_judgement.id"), index=True)
     stance: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")

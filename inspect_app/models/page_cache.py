@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspect_app.extensions import db
@@ -32,13 +32,16 @@ class CacheGeneration(db.Model):
 
 class CachedPage(db.Model):
     """One user's rendered page, valid while ``stamp`` matches the generations it was
-    rendered under. The key is a digest of the user, the page's address and the code."""
+    rendered under. The key is a digest of the user, the page's address and the code. The
+    page is kept as the UTF-8 bytes it is sent as, so serving it encodes nothing."""
 
     __tablename__ = "cached_page"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     stamp: Mapped[str] = mapped_column(String(200))
-    html: Mapped[str] = mapped_column(Text)
+    html: Mapped[bytes] = mapped_column(LargeBinary)
+    # Where the last per-request placeholder ends: only what comes before is searched.
+    holes_end: Mapped[int] = mapped_column(default=0)
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     def __repr__(self) -> str:

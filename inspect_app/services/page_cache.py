@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -276,24 +277,23 @@ def _stamp_sql(scope_count: int) -> str:
 
 # Written as SQL once rather than built per request: a kept page is served in about a
 # millisecond, and building these statements with the expression language cost as much.
-_KEPT_HTML = (
-    'SELECT html FROM cached_page WHERE cached_page."key" = :key '
-    "AND cached_page.stamp = kept_stamp.stamp"
-)
+_KEPT = 'FROM cached_page WHERE cached_page."key" = :key AND cached_page.stamp = kept_stamp.stamp'
+_KEPT_HTML = f"SELECT html {_KEPT}"
+_KEPT_HOLES_END = f"SELECT holes_end {_KEPT}"
 
 
 @cache
 def _lookup_statement(scope_count: int) -> TextClause:
     return text(
         f"WITH kept_stamp AS (SELECT {_stamp_sql(scope_count)} AS stamp) "  # noqa: S608
-        f"SELECT kept_stamp.stamp, ({_KEPT_HTML}) FROM kept_stamp"
+        f"SELECT kept_stamp.stamp, ({_KEPT_HTML}), ({_KEPT_HOLES_END}) FROM kept_stamp"
     )
 
 
 _REVIEW_LOOKUP = text(
     f"WITH kept_stamp AS (SELECT {_stamp_sql(2)} AS stamp) "  # noqa: S608
     "SELECT review.authority_id, review.phase, team_member.role, kept_stamp.stamp, "
-    f"({_KEPT_HTML}) "
+    f"({_KEPT_HTML}), ({_KEPT_HOLES_END}) "
     "FROM review CROSS JOIN kept_stamp "
     "LEFT OUTER JOIN team_member "
     "ON team_member.review_id = review.id AND team_member.user_id = :user_id "
@@ -305,17 +305,26 @@ def _scope_params(scopes: list[str]) -> dict[str, str]:
     return {f"scope{i}": scope for i, scope in enumerate(scopes)}
 
 
-def lookup(session: Session, key: str, scopes: list[str], *, day: str) -> tuple[str, str | None]:
+@dataclass(frozen=True)
+class Kept:
+    """What a lookup found: the current stamp, and the page kept under it (None if none)."""
+
+    stamp: str
+    html: bytes | None = None
+    holes_end: int = 0
+
+
+def lookup(session: Session, key: str, scopes: list[str], *, day: str) -> Kept:
     """The current stamp of ``scopes``, and the page kept under ``key`` if it was rendered
-    under that stamp (else None). One query."""
+    under that stamp. One query."""
     params = {"day": day, "key": key, **_scope_params(scopes)}
-    row = session.execute(_lookup_statement(len(scopes)), params).one()
-    return row[0], row[1]
+    current, html, holes_end = session.execute(_lookup_statement(len(scopes)), params).one()
+    return Kept(current, html, holes_end or 0)
 
 
 def lookup_review_page(
     session: Session, review_id: int, user_id: int, key: str, *, day: str
-) -> tuple[int, str, str | None, str, str | None] | None:
+) -> tuple[int, str, str | None, Kept] | None:
     """What deciding access to a review needs — its authority, its phase, the user's role
     on its team — with the stamp of its pages and the page kept under ``key`` if current.
     One query; None if there is no such review. The page is the caller's to withhold."""
@@ -329,18 +338,23 @@ def lookup_review_page(
     row = session.execute(_REVIEW_LOOKUP, params).first()
     if row is None:
         return None
-    authority_id, phase, role, current, html = row
-    return authority_id, phase, role, current, html
+    authority_id, phase, role, current, html, holes_end = row
+    return authority_id, phase, role, Kept(current, html, holes_end or 0)
 
 
-def keep_page(session: Session, key: str, page_stamp: str, html: str) -> None:
-    """Keep a page, replacing the user's older copy of it."""
-    _upsert(
-        session,
-        CachedPage.__table__,
-        "key",
-        [{"key": key, "stamp": page_stamp, "html": html, "stored_at": datetime.now(UTC)}],
-    )
+def keep_page(
+    session: Session, key: str, page_stamp: str, html: bytes, *, holes_end: int = 0
+) -> None:
+    """Keep a page, replacing the user's older copy of it. ``holes_end``: where the last
+    per-request placeholder in it ends."""
+    row = {
+        "key": key,
+        "stamp": page_stamp,
+        "html": html,
+        "holes_end": holes_end,
+        "stored_at": datetime.now(UTC),
+    }
+    _upsert(session, CachedPage.__table__, "key", [row])
 
 
 def clear(session: Session) -> int:

@@ -66,7 +66,7 @@ def _kept_review_page(review_id: int, permission: str) -> web_cache.KeptPage | N
     )
     if found is None:
         return None
-    authority_id, phase, role, stamp, html = found
+    authority_id, phase, role, kept = found
     access = Access(
         user_kind=UserKind(current_user.kind),
         user_authority_id=current_user.authority_id,
@@ -76,7 +76,7 @@ def _kept_review_page(review_id: int, permission: str) -> web_cache.KeptPage | N
     )
     if not (access.can_view and getattr(access, permission)):
         return None
-    return web_cache.KeptPage(key, stamp, html)
+    return web_cache.KeptPage(key, kept)
 
 
 def administrator_only(view: Callable) -> Callable:

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 CSRF_HOLE = "<!--jar:csrf-token-->"
 NONCE_HOLE = "<!--jar:csp-nonce-->"
+_HOLES = (CSRF_HOLE.encode(), NONCE_HOLE.encode())
 HEADER = "X-Page-Cache"
 
 
@@ -90,24 +91,29 @@ def page_key() -> str:
 
 
 class KeptPage:
-    """One request's use of the cache: the page's key, the stamp it is kept under, and
-    the kept page if it is current."""
+    """One request's use of the cache: the page's key, and what the lookup found (the
+    stamp to keep a page under, and the page kept under it if any)."""
 
-    def __init__(self, key: str, stamp: str, html: str | None) -> None:
+    def __init__(self, key: str, found: service.Kept) -> None:
         self.key = key
-        self.stamp = stamp
-        self.html = html
+        self.stamp = found.stamp
+        self.found = found
 
     def serve(self) -> Response | None:
         """The kept page made right for this request, or None if there is none."""
-        html = self.html
-        if html is None:
+        page = self.found.html
+        if page is None:
             return None
-        if CSRF_HOLE in html:
-            html = html.replace(CSRF_HOLE, generate_csrf())
-        if NONCE_HOLE in html:
-            html = html.replace(NONCE_HOLE, csp_nonce())
-        response = make_response(html)
+        # The placeholders are in the header (the sign-out form, the script nonce) and in
+        # any form further down: only the part up to the last one is searched and copied.
+        end = self.found.holes_end
+        if end:
+            head = page[:end]
+            head = head.replace(_HOLES[0], generate_csrf().encode())
+            head = head.replace(_HOLES[1], csp_nonce().encode())
+            page = head + page[end:]
+        response = make_response(page)
+        response.mimetype = "text/html"
         response.headers[HEADER] = "hit"
         return response
 
@@ -125,16 +131,18 @@ class KeptPage:
         nonce = g.get("csp_nonce")
         if nonce:
             html = html.replace(nonce, NONCE_HOLE)
+        page = html.encode()
+        holes_end = max(page.rfind(hole) + len(hole) if hole in page else 0 for hole in _HOLES)
         s = db.session()
         expire_on_commit, s.expire_on_commit = s.expire_on_commit, False
         try:
             # Nothing else was written, so nothing the rest of the request reads (the user,
             # for the request log) needs to be loaded again: keep it from expiring.
-            service.keep_page(s, self.key, self.stamp, html)
+            service.keep_page(s, self.key, self.stamp, page, holes_end=holes_end)
             s.commit()
         except SQLAlchemyError:
             # A busy database must not cost the user the page they asked for.
-            db.session.rollback()
+            s.rollback()
             log.warning("page cache: could not keep %s", request.path, exc_info=True)
         finally:
             s.expire_on_commit = expire_on_commit
@@ -159,7 +167,7 @@ def cached_page(scopes: Callable[..., list[str]], *, unless: Callable[[], bool] 
             if not may_use_cache() or (unless is not None and unless()):
                 return view(*args, **kwargs)
             key = page_key()
-            kept = KeptPage(key, *service.lookup(db.session, key, scopes(**kwargs), day=day()))
+            kept = KeptPage(key, service.lookup(db.session, key, scopes(**kwargs), day=day()))
             hit = kept.serve()
             if hit is not None:
                 return hit

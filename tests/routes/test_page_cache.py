@@ -88,7 +88,9 @@ def _check_kept_page_request_parts(client, world) -> None:
     assert web_cache.CSRF_HOLE not in html and web_cache.NONCE_HOLE not in html
     header_nonce = re.search(r"'nonce-([^']+)'", kept.headers["Content-Security-Policy"]).group(1)
     assert set(re.findall(r'nonce="([^"]+)"', html)) == {header_nonce}
-    form_token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+    assert len(tokens) == 1  # every form on the page carries this request's token
+    form_token = tokens.pop()
     signed_out = client.post("/sign-out", data={"csrf_token": form_token})
     assert signed_out.status_code == 302  # the token the kept page carries is accepted
 

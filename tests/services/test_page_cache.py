@@ -138,8 +138,8 @@ def test_the_generations_change_in_the_writing_transaction(make, session, app):
 
 def test_pages_older_than_a_day_are_forgotten_when_anything_is_written(make, session):
     now = datetime.now(UTC)
-    page_cache.keep_page(session, "a" * 64, "stamp", "<p>old</p>")
-    page_cache.keep_page(session, "b" * 64, "stamp", "<p>new</p>")
+    page_cache.keep_page(session, "a" * 64, "stamp", b"<p>old</p>")
+    page_cache.keep_page(session, "b" * 64, "stamp", b"<p>new</p>")
     session.commit()
     old = session.get(CachedPage, "a" * 64)
     old.stored_at = now - page_cache.PAGE_MAX_AGE - timedelta(minutes=1)
@@ -153,24 +153,19 @@ def test_pages_older_than_a_day_are_forgotten_when_anything_is_written(make, ses
 def test_a_kept_page_is_found_only_under_its_stamp(make, session):
     review = make.review_in(Phase.FIELDWORK)
     session.commit()
-    stamp, html = page_cache.lookup(session, "k" * 64, page_cache.review_scopes(review.id), day="d")
-    assert html is None
-    page_cache.keep_page(session, "k" * 64, stamp, "<p>kept</p>")
+    scopes = page_cache.review_scopes(review.id)
+    found = page_cache.lookup(session, "k" * 64, scopes, day="d")
+    assert found.html is None
+    page_cache.keep_page(session, "k" * 64, found.stamp, b"<p>kept</p>", holes_end=3)
     session.commit()
-    assert page_cache.lookup(session, "k" * 64, page_cache.review_scopes(review.id), day="d") == (
-        stamp,
-        "<p>kept</p>",
+    assert page_cache.lookup(session, "k" * 64, scopes, day="d") == page_cache.Kept(
+        found.stamp, b"<p>kept</p>", 3
     )
-    assert (
-        page_cache.lookup(session, "k" * 64, page_cache.review_scopes(review.id), day="e")[1]
-        is None
-    )
+    assert page_cache.lookup(session, "k" * 64, scopes, day="e").html is None
     session.add(evidence(review.id, "New"))
     session.commit()
-    new_stamp, html = page_cache.lookup(
-        session, "k" * 64, page_cache.review_scopes(review.id), day="d"
-    )
-    assert html is None and new_stamp != stamp
+    again = page_cache.lookup(session, "k" * 64, scopes, day="d")
+    assert again.html is None and again.stamp != found.stamp
     assert page_cache.clear(session) == 1
 
 

@@ -191,8 +191,9 @@ def run_one(url: str, folder: Path, profile: Profile, workers: int) -> dict[str,
     with app.app_context():
         db.engine.dispose()
     env = server_environment(url, evidence_dir, max_upload_mb=max(50, profile.upload_mb + 10))
-    with gunicorn(env, workers=workers, log_path=folder / "gunicorn.log") as server:
-        timings = measure.page_timings(
+
+    def timed(server: Any) -> list[measure.PageTiming]:
+        return measure.page_timings(
             server,
             world,
             pages,
@@ -200,6 +201,9 @@ def run_one(url: str, folder: Path, profile: Profile, workers: int) -> dict[str,
             seconds=profile.seconds,
             concurrency=profile.concurrency,
         )
+
+    with gunicorn(env, workers=workers, log_path=folder / "gunicorn.log") as server:
+        timings = timed(server)
         uploads = [
             measure.upload(server, world, megabytes=profile.upload_mb, kind=kind)
             for kind in measure.UPLOAD_FILES
@@ -207,14 +211,7 @@ def run_one(url: str, folder: Path, profile: Profile, workers: int) -> dict[str,
     # The same pages with the page cache off: every request rendered, as after each change.
     env["INSPECT_PAGE_CACHE"] = "false"
     with gunicorn(env, workers=workers, log_path=folder / "gunicorn-uncached.log") as server:
-        rendered = measure.page_timings(
-            server,
-            world,
-            pages,
-            latency_requests=profile.latency_requests,
-            seconds=profile.seconds,
-            concurrency=profile.concurrency,
-        )
+        rendered = timed(server)
     return {
         "world": {"counts": world.counts, "build_seconds": world.seconds},
         "notes": notes,

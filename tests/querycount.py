@@ -14,13 +14,8 @@ from inspect_app.services import page_cache
 def forget_kept_pages() -> None:
     """Empty the page cache, leaving what the test has loaded loaded (counting would
     otherwise count it being loaded again)."""
-    session = db.session()
-    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        page_cache.clear(session)
-        session.commit()
-    finally:
-        session.expire_on_commit = expire_on_commit
+    page_cache.clear(db.session)
+    page_cache.commit_keeping_loaded(db.session())
 
 
 @contextmanager

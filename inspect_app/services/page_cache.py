@@ -40,6 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.sql.elements import TextClause
 
+from inspect_app.extensions import db
 from inspect_app.models import CachedPage, CacheGeneration, Review
 
 SHARED = "shared"
@@ -110,10 +111,10 @@ def review_scopes(review_id: int) -> list[str]:
     return [review_scope(review_id), SHARED]
 
 
+@cache
 def table_kind(name: str) -> str:
-    """``review``, ``shared``, ``ignored`` or ``unknown`` for a table name."""
-    from inspect_app.extensions import db
-
+    """``review``, ``shared``, ``ignored`` or ``unknown`` for a table name (worked out once
+    per name: it is asked for every row of every flush)."""
     if name in IGNORED_TABLES:
         return "ignored"
     if name in SHARED_TABLES:
@@ -355,6 +356,17 @@ def keep_page(
         "stored_at": datetime.now(UTC),
     }
     _upsert(session, CachedPage.__table__, "key", [row])
+
+
+def commit_keeping_loaded(session: Session) -> None:
+    """Commit a transaction that wrote only the cache, leaving what the session has loaded
+    loaded: nothing it holds changed, so reading it again (the user, for the request log)
+    would be wasted queries."""
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 def clear(session: Session) -> int:

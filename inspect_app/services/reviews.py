@@ -394,12 +394,20 @@ def advance_phase(session: Session, review: Review, target: Phase, *, actor: Use
 
 def access_for(user: User, review: Review) -> Access:
     member = review.member_for(user.id)
+    return access_on(
+        user, review.authority_id, review.current_phase, member.role if member else None
+    )
+
+
+def access_on(user: User, authority_id: int, phase: Phase | str, role: str | None) -> Access:
+    """What ``user`` may do on a review of ``authority_id`` in ``phase`` on whose team they
+    have ``role`` (None: not on it). For callers that have these without the review."""
     return Access(
         user_kind=UserKind(user.kind),
         user_authority_id=user.authority_id,
-        review_authority_id=review.authority_id,
-        review_phase=review.current_phase,
-        role=member.review_role if member else None,
+        review_authority_id=authority_id,
+        review_phase=Phase(phase),
+        role=ReviewRole(role) if role else None,
     )
 
 

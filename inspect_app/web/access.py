@@ -9,11 +9,9 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
-from inspect_app.domain.permissions import Access, ReviewRole, UserKind
-from inspect_app.domain.phases import Phase
 from inspect_app.extensions import db
 from inspect_app.services import page_cache
-from inspect_app.services.reviews import access_for, load_review
+from inspect_app.services.reviews import access_for, access_on, load_review
 from inspect_app.web import page_cache as web_cache
 
 
@@ -36,7 +34,7 @@ def review_page(
         @login_required
         def wrapper(review_id: int, **kwargs: Any):
             kept = None
-            if cached and web_cache.may_use_cache() and not (unless is not None and unless()):
+            if cached and web_cache.may_use_cache(unless):
                 kept = _kept_review_page(review_id, permission)
                 hit = kept.serve() if kept is not None else None
                 if hit is not None:
@@ -67,13 +65,7 @@ def _kept_review_page(review_id: int, permission: str) -> web_cache.KeptPage | N
     if found is None:
         return None
     authority_id, phase, role, kept = found
-    access = Access(
-        user_kind=UserKind(current_user.kind),
-        user_authority_id=current_user.authority_id,
-        review_authority_id=authority_id,
-        review_phase=Phase(phase),
-        role=ReviewRole(role) if role else None,
-    )
+    access = access_on(current_user, authority_id, phase, role)
     if not (access.can_view and getattr(access, permission)):
         return None
     return web_cache.KeptPage(key, kept)

@@ -75,13 +75,16 @@ def day() -> str:
     return f"{today_in_uk().isoformat()}/{datetime.now(UTC).date().isoformat()}"
 
 
-def may_use_cache() -> bool:
+def may_use_cache(unless: Callable[[], bool] | None = None) -> bool:
+    """Whether this request may be served from, and kept in, the cache; ``unless``: a
+    view's own reason not to (the evidence list's searches with words)."""
     return bool(
         current_app.config["PAGE_CACHE"]
         and not current_app.debug
         and request.method == "GET"
         and current_user.is_authenticated
         and not session.get("_flashes")
+        and not (unless is not None and unless())
     )
 
 
@@ -96,7 +99,6 @@ class KeptPage:
 
     def __init__(self, key: str, found: service.Kept) -> None:
         self.key = key
-        self.stamp = found.stamp
         self.found = found
 
     def serve(self) -> Response | None:
@@ -133,19 +135,13 @@ class KeptPage:
             html = html.replace(nonce, NONCE_HOLE)
         page = html.encode()
         holes_end = max(page.rfind(hole) + len(hole) if hole in page else 0 for hole in _HOLES)
-        s = db.session()
-        expire_on_commit, s.expire_on_commit = s.expire_on_commit, False
         try:
-            # Nothing else was written, so nothing the rest of the request reads (the user,
-            # for the request log) needs to be loaded again: keep it from expiring.
-            service.keep_page(s, self.key, self.stamp, page, holes_end=holes_end)
-            s.commit()
+            service.keep_page(db.session, self.key, self.found.stamp, page, holes_end=holes_end)
+            service.commit_keeping_loaded(db.session())
         except SQLAlchemyError:
             # A busy database must not cost the user the page they asked for.
-            s.rollback()
+            db.session.rollback()
             log.warning("page cache: could not keep %s", request.path, exc_info=True)
-        finally:
-            s.expire_on_commit = expire_on_commit
         response = make_response(result)
         response.headers[HEADER] = "miss"
         return response
@@ -164,7 +160,7 @@ def cached_page(scopes: Callable[..., list[str]], *, unless: Callable[[], bool] 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any):
-            if not may_use_cache() or (unless is not None and unless()):
+            if not may_use_cache(unless):
                 return view(*args, **kwargs)
             key = page_key()
             kept = KeptPage(key, service.lookup(db.session, key, scopes(**kwargs), day=day()))

@@ -35,13 +35,27 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Delete, Insert, Update, delete, event, inspect, text
+from sqlalchemy import (
+    Delete,
+    Insert,
+    Integer,
+    Select,
+    String,
+    Update,
+    column,
+    delete,
+    event,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
 from sqlalchemy.sql.elements import TextClause
 
+from inspect_app.database import BINARY_RESULTS
 from inspect_app.extensions import db
-from inspect_app.models import CachedPage, CacheGeneration, Review
+from inspect_app.models import CachedPage, CacheGeneration, Review, User
 
 SHARED = "shared"
 PROGRAMME = "programme"
@@ -279,27 +293,41 @@ def _stamp_sql(scope_count: int) -> str:
 # Written as SQL once rather than built per request: a kept page is served in about a
 # millisecond, and building these statements with the expression language cost as much.
 _KEPT = 'FROM cached_page WHERE cached_page."key" = :key AND cached_page.stamp = kept_stamp.stamp'
-_KEPT_HTML = f"SELECT html {_KEPT}"
-_KEPT_HOLES_END = f"SELECT holes_end {_KEPT}"
+_REVIEW_JOINS = (
+    "LEFT OUTER JOIN review ON review.id = :review_id "
+    "LEFT OUTER JOIN team_member "
+    "ON team_member.review_id = review.id AND team_member.user_id = user_account.id "
+)
 
 
 @cache
-def _lookup_statement(scope_count: int) -> TextClause:
-    return text(
-        f"WITH kept_stamp AS (SELECT {_stamp_sql(scope_count)} AS stamp) "  # noqa: S608
-        f"SELECT kept_stamp.stamp, ({_KEPT_HTML}), ({_KEPT_HOLES_END}) FROM kept_stamp"
+def _lookup_statement(scope_count: int, of_review: bool) -> Select:
+    """The user's row (as a :class:`User`, so the session knows it), the stamp of
+    ``scope_count`` scopes, the page kept under ``:key`` if current, and — for a page of
+    a review — the review's authority and phase and the user's role on its team."""
+    users = User.__table__
+    facts = (
+        "review.authority_id, review.phase, team_member.role" if of_review else "NULL, NULL, NULL"
     )
-
-
-_REVIEW_LOOKUP = text(
-    f"WITH kept_stamp AS (SELECT {_stamp_sql(2)} AS stamp) "  # noqa: S608
-    "SELECT review.authority_id, review.phase, team_member.role, kept_stamp.stamp, "
-    f"({_KEPT_HTML}), ({_KEPT_HOLES_END}) "
-    "FROM review CROSS JOIN kept_stamp "
-    "LEFT OUTER JOIN team_member "
-    "ON team_member.review_id = review.id AND team_member.user_id = :user_id "
-    "WHERE review.id = :review_id"
-)
+    statement = text(
+        f"WITH kept_stamp AS (SELECT {_stamp_sql(scope_count)} AS stamp) "  # noqa: S608
+        f"SELECT {', '.join(f'user_account.{c.name}' for c in users.columns)}, {facts}, "
+        f"kept_stamp.stamp, (SELECT html {_KEPT}), (SELECT holes_end {_KEPT}) "
+        f"FROM user_account CROSS JOIN kept_stamp {_REVIEW_JOINS if of_review else ''}"
+        "WHERE user_account.id = :user_id"
+    ).columns(
+        *users.columns,  # positional: matched to the result by position, not by name
+        column("authority_id", Integer),
+        column("phase", String),
+        column("role", String),
+        column("stamp", String),
+        column("html", CachedPage.__table__.c.html.type),
+        column("holes_end", Integer),
+    )
+    extra = list(statement.selected_columns)[-6:]
+    # The page comes in binary format on PostgreSQL, as the bytes it is sent as.
+    options = {BINARY_RESULTS: True}
+    return select(User, *extra).from_statement(statement).execution_options(**options)
 
 
 def _scope_params(scopes: list[str]) -> dict[str, str]:
@@ -315,32 +343,73 @@ class Kept:
     holes_end: int = 0
 
 
-def lookup(session: Session, key: str, scopes: list[str], *, day: str) -> Kept:
-    """The current stamp of ``scopes``, and the page kept under ``key`` if it was rendered
-    under that stamp. One query."""
-    params = {"day": day, "key": key, **_scope_params(scopes)}
-    current, html, holes_end = session.execute(_lookup_statement(len(scopes)), params).one()
-    return Kept(current, html, holes_end or 0)
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What deciding access to a review needs, read with its pages' stamp."""
+
+    authority_id: int
+    phase: str
+    role: str | None  # the user's role on the review's team; None if not on it
 
 
-def lookup_review_page(
-    session: Session, review_id: int, user_id: int, key: str, *, day: str
-) -> tuple[int, str, str | None, Kept] | None:
-    """What deciding access to a review needs — its authority, its phase, the user's role
-    on its team — with the stamp of its pages and the page kept under ``key`` if current.
-    One query; None if there is no such review. The page is the caller's to withhold."""
-    params = {
-        "day": day,
-        "key": key,
-        "user_id": user_id,
-        "review_id": review_id,
-        **_scope_params(review_scopes(review_id)),
-    }
-    row = session.execute(_REVIEW_LOOKUP, params).first()
+@dataclass(frozen=True)
+class Lookup:
+    """One request's lookup: who it was for, under which key, what was found."""
+
+    user: User
+    key: str
+    kept: Kept
+    review: ReviewFacts | None = None  # for a page of a review; None if there is no such review
+
+
+def lookup(
+    session: Session,
+    user_id: int,
+    key: str,
+    scopes: list[str],
+    *,
+    day: str,
+    review_id: int | None = None,
+) -> Lookup | None:
+    """The user (loaded into ``session``), the current stamp of ``scopes``, the page kept
+    under ``key`` if it was rendered under that stamp, and with ``review_id`` the facts
+    that decide access to that review. None if there is no such user. The page is the
+    caller's to withhold.
+
+    One statement. Asked before the session has begun a transaction (as it is when
+    Flask-Login loads the user), it is read on its own, outside one: a kept page is then
+    served on a single round trip to the database, with no ``BEGIN`` or ``ROLLBACK``. One
+    statement sees one snapshot of the data, so nothing is lost by it."""
+    params = {"day": day, "key": key, "user_id": user_id, **_scope_params(scopes)}
+    if review_id is not None:
+        params["review_id"] = review_id
+    statement = _lookup_statement(len(scopes), review_id is not None)
+    row = _read_alone(session, statement, params)
     if row is None:
         return None
-    authority_id, phase, role, current, html, holes_end = row
-    return authority_id, phase, role, Kept(current, html, holes_end or 0)
+    user, authority_id, phase, role, current, html, holes_end = row
+    kept = Kept(current, html, holes_end or 0)
+    facts = ReviewFacts(authority_id, phase, role) if authority_id is not None else None
+    return Lookup(user, key, kept, facts)
+
+
+def _read_alone(session: Session, statement: Select, params: dict[str, Any]) -> Any:
+    """The first row of ``statement``, read outside a transaction if none has begun (the
+    objects it loads stay loaded), else in the current one."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction():
+        return session.execute(statement, params).first()
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    try:
+        row = session.execute(statement, params).first()
+    except BaseException:
+        session.rollback()
+        raise
+    # Nothing was begun, so this sends nothing: it gives the connection back, and the next
+    # statement begins an ordinary transaction on one.
+    commit_keeping_loaded(session)
+    return row
 
 
 def keep_page(

@@ -8,7 +8,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from inspect_app.config import PROJECT_ROOT
 from inspect_app.domain.inspectorates import Inspectorate
 from inspect_app.domain.phases import PHASE_ORDER
-from inspect_app.extensions import db, login_manager
+from inspect_app.extensions import login_manager
 from inspect_app.web import errors, fragments, page_cache, request_log, security
 
 
@@ -64,11 +64,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from inspect_app.models import User
-
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(page_cache.load_user)
 
     assets_dir = PROJECT_ROOT / "static" / "govuk" / "assets"
 

@@ -10,7 +10,6 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from inspect_app.extensions import db
-from inspect_app.services import page_cache
 from inspect_app.services.reviews import access_for, access_on, load_review
 from inspect_app.web import page_cache as web_cache
 
@@ -29,13 +28,15 @@ def review_page(
     that reads the review's generations; refusals take the ordinary path below.
     """
 
+    plan = web_cache.PagePlan(unless=unless) if cached else None
+
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapper(review_id: int, **kwargs: Any):
             kept = None
-            if cached and web_cache.may_use_cache(unless):
-                kept = _kept_review_page(review_id, permission)
+            if plan is not None and web_cache.may_use_cache(unless):
+                kept = _kept_review_page(plan, permission)
                 hit = kept.serve() if kept is not None else None
                 if hit is not None:
                     return hit
@@ -51,24 +52,23 @@ def review_page(
             result = view(review=review, access=access, **kwargs)
             return kept.keep(result) if kept is not None else result
 
+        if plan is not None:
+            web_cache.mark(wrapper, plan)
         return wrapper
 
     return decorator
 
 
-def _kept_review_page(review_id: int, permission: str) -> web_cache.KeptPage | None:
+def _kept_review_page(plan: web_cache.PagePlan, permission: str) -> web_cache.KeptPage | None:
     """The cache entry for this request, if the user may have the page; None otherwise."""
-    key = web_cache.page_key()
-    found = page_cache.lookup_review_page(
-        db.session, review_id, current_user.id, key, day=web_cache.day()
-    )
-    if found is None:
+    found = web_cache.request_lookup(plan)
+    if found is None or found.review is None:
         return None
-    authority_id, phase, role, kept = found
-    access = access_on(current_user, authority_id, phase, role)
+    facts = found.review
+    access = access_on(current_user, facts.authority_id, facts.phase, facts.role)
     if not (access.can_view and getattr(access, permission)):
         return None
-    return web_cache.KeptPage(key, kept)
+    return web_cache.KeptPage(found.key, found.kept)
 
 
 def administrator_only(view: Callable) -> Callable:

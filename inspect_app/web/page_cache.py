@@ -9,7 +9,10 @@ module decides which requests may use it and makes a kept page right for the req
 - A page is kept per user, per address (path and query) and per version of the code and
   templates; it is used only under the stamp it was rendered under (the generations of the
   data it shows, and today's date). Access is decided on every request before anything
-  kept is read, from the review's current phase and team.
+  kept is served, from the review's current phase and team.
+- A kept page costs one statement: Flask-Login's user loader (:func:`load_user`) reads the
+  user's row together with the page's lookup, outside a transaction, and the view serves
+  the page only once Flask-Login has signed the user in and access is decided.
 - The two parts of a page that belong to one request are cut out before it is kept and
   put back when it is served: the CSRF token of its forms and the nonce of its scripts.
   The placeholders are HTML comments, which neither escaped text nor sanitised Markdown
@@ -23,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, wraps
 from importlib.metadata import PackageNotFoundError, version
@@ -35,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from inspect_app.config import PROJECT_ROOT
 from inspect_app.extensions import db
+from inspect_app.models import User
 from inspect_app.services import page_cache as service
 from inspect_app.services.publication import today_in_uk
 from inspect_app.web.security import csp_nonce
@@ -45,6 +50,7 @@ CSRF_HOLE = "<!--jar:csrf-token-->"
 NONCE_HOLE = "<!--jar:csp-nonce-->"
 _HOLES = (CSRF_HOLE.encode(), NONCE_HOLE.encode())
 HEADER = "X-Page-Cache"
+_PLAN = "page_cache_plan"
 
 
 def init_app(app: Flask) -> None:
@@ -75,22 +81,94 @@ def day() -> str:
     return f"{today_in_uk().isoformat()}/{datetime.now(UTC).date().isoformat()}"
 
 
-def may_use_cache(unless: Callable[[], bool] | None = None) -> bool:
-    """Whether this request may be served from, and kept in, the cache; ``unless``: a
-    view's own reason not to (the evidence list's searches with words)."""
+def request_may_use_cache(unless: Callable[[], bool] | None = None) -> bool:
+    """Whether this request, whoever it is from, may be served from and kept in the cache;
+    ``unless``: a view's own reason not to (the evidence list's searches with words)."""
     return bool(
         current_app.config["PAGE_CACHE"]
         and not current_app.debug
         and request.method == "GET"
-        and current_user.is_authenticated
         and not session.get("_flashes")
         and not (unless is not None and unless())
     )
 
 
-def page_key() -> str:
-    parts = [code_fingerprint(), str(current_user.id), request.script_root, request.full_path]
+def may_use_cache(unless: Callable[[], bool] | None = None) -> bool:
+    """Whether this request may be served from, and kept in, the cache: a signed-in
+    user's, as :func:`request_may_use_cache` says."""
+    return bool(request_may_use_cache(unless) and current_user.is_authenticated)
+
+
+def page_key(user_id: int) -> str:
+    parts = [code_fingerprint(), str(user_id), request.script_root, request.full_path]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """How a view's page is kept: under the generations of ``scopes(**view_args)``, or for
+    a page of a review (``scopes`` None) under the review's, with the facts that decide
+    access to it; never when ``unless()``."""
+
+    scopes: Callable[..., list[str]] | None = None
+    unless: Callable[[], bool] | None = None
+
+
+def mark(view: Callable, plan: PagePlan) -> None:
+    """Say how ``view``'s page is kept, so the user loader can look it up in the same
+    statement as the user's row (``functools.wraps`` carries this to outer decorators)."""
+    setattr(view, _PLAN, plan)
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader, called once its session protection has passed.
+
+    For a request a kept page may answer, the user's row is read in the same statement as
+    the page's lookup, on its own outside a transaction; the lookup waits in ``g`` for the
+    view, which serves the page only once the user is signed in and access is decided."""
+    try:
+        uid = int(user_id)
+    except ValueError:
+        return None
+    plan = _plan_of_this_request()
+    if plan is None:
+        return db.session.get(User, uid)
+    found = _lookup(uid, plan)
+    if found is None:
+        return None
+    g.page_cache_lookup = found
+    return found.user
+
+
+def request_lookup(plan: PagePlan) -> service.Lookup | None:
+    """The signed-in user's lookup for this request: the one the user loader made with
+    the user's row, or (if the user was loaded otherwise) a new one."""
+    key = page_key(current_user.id)
+    found = g.pop("page_cache_lookup", None)
+    if found is not None and found.key == key:
+        return found
+    return _lookup(current_user.id, plan)
+
+
+def _plan_of_this_request() -> PagePlan | None:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    plan = getattr(view, _PLAN, None)
+    if plan is None or not request_may_use_cache(plan.unless):
+        return None
+    if plan.scopes is None and not isinstance((request.view_args or {}).get("review_id"), int):
+        return None
+    return plan
+
+
+def _lookup(user_id: int, plan: PagePlan) -> service.Lookup | None:
+    args = request.view_args or {}
+    if plan.scopes is None:
+        review_id = args["review_id"]
+        scopes = service.review_scopes(review_id)
+    else:
+        review_id, scopes = None, plan.scopes(**args)
+    key = page_key(user_id)
+    return service.lookup(db.session, user_id, key, scopes, day=day(), review_id=review_id)
 
 
 class KeptPage:
@@ -156,19 +234,23 @@ def _session_has_changes() -> bool:
 def cached_page(scopes: Callable[..., list[str]], *, unless: Callable[[], bool] | None = None):
     """Decorate a view whose access checks come first (wrap it inside them): its page is
     kept under the generations of ``scopes(**view_kwargs)``."""
+    plan = PagePlan(scopes, unless)
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any):
             if not may_use_cache(unless):
                 return view(*args, **kwargs)
-            key = page_key()
-            kept = KeptPage(key, service.lookup(db.session, key, scopes(**kwargs), day=day()))
+            found = request_lookup(plan)
+            if found is None:
+                return view(*args, **kwargs)
+            kept = KeptPage(found.key, found.kept)
             hit = kept.serve()
             if hit is not None:
                 return hit
             return kept.keep(view(*args, **kwargs))
 
+        mark(wrapper, plan)
         return wrapper
 
     return decorator

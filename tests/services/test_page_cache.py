@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select, text, update
+import pytest
+from sqlalchemy import event, select, text, update
 
 from inspect_app.domain.phases import Phase
 from inspect_app.extensions import db
@@ -13,6 +14,7 @@ from inspect_app.models import CachedPage, CacheGeneration, EvidenceItem, Eviden
 from inspect_app.services import page_cache
 from inspect_app.services.evidence_search import evidence_search
 from inspect_app.services.page_cache import PROGRAMME, SHARED, review_scope
+from tests.querycount import count_queries
 
 
 def evidence(review_id: int, title: str) -> EvidenceItem:
@@ -152,21 +154,64 @@ def test_pages_older_than_a_day_are_forgotten_when_anything_is_written(make, ses
 
 def test_a_kept_page_is_found_only_under_its_stamp(make, session):
     review = make.review_in(Phase.FIELDWORK)
+    user = make.inspector()
     session.commit()
     scopes = page_cache.review_scopes(review.id)
-    found = page_cache.lookup(session, "k" * 64, scopes, day="d")
+
+    def lookup(day: str = "d") -> page_cache.Kept:
+        return page_cache.lookup(session, user.id, "k" * 64, scopes, day=day).kept
+
+    found = lookup()
     assert found.html is None
     page_cache.keep_page(session, "k" * 64, found.stamp, b"<p>kept</p>", holes_end=3)
     session.commit()
-    assert page_cache.lookup(session, "k" * 64, scopes, day="d") == page_cache.Kept(
-        found.stamp, b"<p>kept</p>", 3
-    )
-    assert page_cache.lookup(session, "k" * 64, scopes, day="e").html is None
+    assert lookup() == page_cache.Kept(found.stamp, b"<p>kept</p>", 3)
+    assert lookup(day="e").html is None
     session.add(evidence(review.id, "New"))
     session.commit()
-    again = page_cache.lookup(session, "k" * 64, scopes, day="d")
+    again = lookup()
     assert again.html is None and again.stamp != found.stamp
     assert page_cache.clear(session) == 1
+
+
+def test_the_lookup_brings_the_user_and_what_decides_access_to_the_review(make, session):
+    review = make.review_in(Phase.FIELDWORK)
+    member = review.team[0]
+    outsider = make.inspector()
+    session.commit()
+    ids = {"review": review.id, "member": member.user_id, "outsider": outsider.id}
+    authority_id, role = review.authority_id, member.role
+    scopes = page_cache.review_scopes(ids["review"])
+    session.expunge_all()
+
+    def lookup(user_id: int, review_id: int | None) -> page_cache.Lookup | None:
+        return page_cache.lookup(session, user_id, "k" * 64, scopes, day="d", review_id=review_id)
+
+    found = lookup(ids["member"], ids["review"])
+    assert found.user is session.get(page_cache.User, ids["member"])  # in the session
+    assert found.review == page_cache.ReviewFacts(authority_id, Phase.FIELDWORK.value, role)
+    assert lookup(ids["outsider"], ids["review"]).review.role is None
+    assert lookup(ids["outsider"], ids["review"] + 1000).review is None
+    assert lookup(ids["outsider"], None).review is None
+    assert lookup(ids["outsider"] + 1000, ids["review"]) is None
+
+
+def test_a_lookup_before_any_transaction_is_read_outside_one(make, session):
+    """As when Flask-Login loads the user: no transaction is left begun, the user stays
+    loaded, and what comes next begins an ordinary transaction that can write."""
+    user_id = make.inspector(name="Kept Reader").id
+    session.commit()
+    session.close()
+    own = session()  # the session itself, as Flask-Login's loader is given it
+    assert not own.in_transaction()
+    found = page_cache.lookup(own, user_id, "k" * 64, [SHARED], day="d")
+    assert not own.in_transaction()
+    with count_queries(cold=False) as seen:
+        assert found.user.name == "Kept Reader"  # still loaded: no statement
+    assert seen == []
+    page_cache.keep_page(session, "k" * 64, found.kept.stamp, b"<p>kept</p>")
+    session.rollback()  # an ordinary transaction: the write is undone
+    assert page_cache.lookup(session, user_id, "k" * 64, [SHARED], day="d").kept.html is None
 
 
 def test_a_savepoint_leaves_the_generations_to_its_transaction(make, session):
@@ -181,3 +226,25 @@ def test_a_savepoint_leaves_the_generations_to_its_transaction(make, session):
     assert generations(session) == before  # not even inside the transaction, yet
     session.commit()
     assert changed(before, generations(session)) == {review_scope(review.id), PROGRAMME}
+
+
+def test_on_postgresql_a_kept_page_is_fetched_in_binary_format(make, session):
+    """``bytea`` in the text format is hexadecimal: twice the size, and slow to decode."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's result formats")
+    from psycopg import pq
+
+    user_id = make.inspector().id
+    session.commit()
+    formats: list[pq.Format] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        formats.append(cursor.format)
+
+    event.listen(db.engine, "after_cursor_execute", record)
+    try:
+        page_cache.lookup(session, user_id, "k" * 64, [SHARED], day="d")
+        session.execute(text("SELECT 1"))
+    finally:
+        event.remove(db.engine, "after_cursor_execute", record)
+    assert formats == [pq.Format.BINARY, pq.Format.TEXT]

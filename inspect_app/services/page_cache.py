@@ -292,7 +292,10 @@ def _stamp_sql(scope_count: int) -> str:
 
 # Written as SQL once rather than built per request: a kept page is served in about a
 # millisecond, and building these statements with the expression language cost as much.
-_KEPT = 'FROM cached_page WHERE cached_page."key" = :key AND cached_page.stamp = kept_stamp.stamp'
+_KEPT_JOIN = (
+    "LEFT OUTER JOIN cached_page "
+    'ON cached_page."key" = :key AND cached_page.stamp = kept_stamp.stamp '
+)
 _REVIEW_JOINS = (
     "LEFT OUTER JOIN review ON review.id = :review_id "
     "LEFT OUTER JOIN team_member "
@@ -312,8 +315,9 @@ def _lookup_statement(scope_count: int, of_review: bool) -> Select:
     statement = text(
         f"WITH kept_stamp AS (SELECT {_stamp_sql(scope_count)} AS stamp) "  # noqa: S608
         f"SELECT {', '.join(f'user_account.{c.name}' for c in users.columns)}, {facts}, "
-        f"kept_stamp.stamp, (SELECT html {_KEPT}), (SELECT holes_end {_KEPT}) "
-        f"FROM user_account CROSS JOIN kept_stamp {_REVIEW_JOINS if of_review else ''}"
+        "kept_stamp.stamp, cached_page.html, cached_page.holes_end "
+        f"FROM user_account CROSS JOIN kept_stamp {_KEPT_JOIN}"
+        f"{_REVIEW_JOINS if of_review else ''}"
         "WHERE user_account.id = :user_id"
     ).columns(
         *users.columns,  # positional: matched to the result by position, not by name

@@ -9,7 +9,7 @@ from inspect_app.config import PROJECT_ROOT
 from inspect_app.domain.inspectorates import Inspectorate
 from inspect_app.domain.phases import PHASE_ORDER
 from inspect_app.extensions import login_manager
-from inspect_app.web import errors, fragments, page_cache, request_log, security
+from inspect_app.web import errors, fragments, page_cache, request_log, security, sessions
 
 
 def init_app(app: Flask) -> None:
@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
 
     WTFormsHelpers(app)  # wtforms_errors() for the GOV.UK error summary
     security.init_app(app)
+    sessions.init_app(app)
     fragments.init_app(app)
     page_cache.init_app(app)
     request_log.init_app(app)

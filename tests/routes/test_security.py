@@ -62,6 +62,26 @@ def test_sign_in_is_rate_limited(database_url, tmp_path):
     assert codes == [200, 200, 200, 429]
 
 
+def test_reading_pages_is_not_rate_limited(database_url, tmp_path):
+    """Only requests that do something are limited: reading pages, however often, is
+    never refused (even under a default limit for every route), nor uses up the sign-in
+    limit."""
+    app = make_app(
+        database_url,
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_DEFAULT="2 per minute",
+        SIGN_IN_RATE_LIMIT="2 per minute",
+    )
+    with app.app_context():
+        client = app.test_client()
+        reads = {client.get("/sign-in").status_code for _ in range(5)}
+        post = client.post("/sign-in", data={"email": "a@test.example", "password": "wrong!"})
+        db.session.remove()
+        db.engine.dispose()
+    assert reads == {200} and post.status_code == 200
+
+
 def test_wrong_password_and_unknown_email_get_the_same_answer(make, client):
     user = make.inspector()
     make.session.commit()

@@ -14,7 +14,6 @@ from inspect_app.models import CachedPage, CacheGeneration, EvidenceItem, Eviden
 from inspect_app.services import page_cache
 from inspect_app.services.evidence_search import evidence_search
 from inspect_app.services.page_cache import PROGRAMME, SHARED, review_scope
-from tests.querycount import count_queries
 
 
 def evidence(review_id: int, title: str) -> EvidenceItem:
@@ -197,19 +196,28 @@ def test_the_lookup_brings_the_user_and_what_decides_access_to_the_review(make, 
 
 
 def test_a_lookup_before_any_transaction_is_read_outside_one(make, session):
-    """As when Flask-Login loads the user: no transaction is left begun, the user stays
-    loaded, and what comes next begins an ordinary transaction that can write."""
+    """As when Flask-Login loads the user: the statement runs in autocommit (no BEGIN or
+    ROLLBACK), no transaction is left begun, the user stays loaded, and what comes next
+    begins an ordinary transaction that can write."""
     user_id = make.inspector(name="Kept Reader").id
     session.commit()
     session.close()
     own = session()  # the session itself, as Flask-Login's loader is given it
     assert not own.in_transaction()
-    found = page_cache.lookup(own, user_id, "k" * 64, [SHARED], day="d")
-    assert not own.in_transaction()
-    with count_queries(cold=False) as seen:
+    isolation: list[str | None] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        isolation.append(conn.get_execution_options().get("isolation_level"))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        found = page_cache.lookup(own, user_id, "k" * 64, [SHARED], day="d")
+        assert not own.in_transaction()
         assert found.user.name == "Kept Reader"  # still loaded: no statement
-    assert seen == []
-    page_cache.keep_page(session, "k" * 64, found.kept.stamp, b"<p>kept</p>")
+        page_cache.keep_page(session, "k" * 64, found.kept.stamp, b"<p>kept</p>")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert isolation == ["AUTOCOMMIT", None]  # the lookup; the page kept, in a transaction
     session.rollback()  # an ordinary transaction: the write is undone
     assert page_cache.lookup(session, user_id, "k" * 64, [SHARED], day="d").kept.html is None
 

@@ -80,7 +80,10 @@ def test_workbook_text_beginning_like_a_formula_in_a_header_row_too() -> None:
 
 def test_pdf_layout_rules_only_in_the_html_the_pdf_is_made_from(doc: ReportDocument) -> None:
     rules = pdf_css()
-    assert ".team-grades { table-layout: fixed; }" in rules
+    assert (
+        ".team-grades { table-layout: fixed; border-collapse: separate; border-spacing: 0; }"
+        in rules
+    )
     assert "float" not in rules.replace("No floats", "")  # reading order stays the text's
     assert rules not in to_html(doc)
     assert rules in to_html(doc, for_pdf=True)

@@ -143,10 +143,9 @@ def load_user(user_id: str) -> User | None:
 def request_lookup(plan: PagePlan) -> service.Lookup | None:
     """The signed-in user's lookup for this request: the one the user loader made with
     the user's row, or (if the user was loaded otherwise) a new one."""
-    key = page_key(current_user.id)
     found = g.pop("page_cache_lookup", None)
-    if found is not None and found.key == key:
-        return found
+    if found is not None and found.user is current_user._get_current_object():
+        return found  # made for this request and this user: its key is this page's
     return _lookup(current_user.id, plan)
 
 

@@ -34,10 +34,31 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def _bodies_read_whole(app):
+    """Each response body read to its end, and closed, before Werkzeug's server writes it.
+
+    When a browser drops a connection mid-response (Chromium does for a favicon it already has),
+    the server's clean-up reads the socket before closing the body; that read raises, and a file
+    body is left open until garbage collection, where it becomes a ResourceWarning in whatever
+    test is running. A body read whole here is closed at once, whatever the connection does.
+    """
+
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return serve
+
+
 class LiveServer:
     def __init__(self, app) -> None:
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, _bodies_read_whole(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -11,6 +11,10 @@ GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The suite runs on every core (pytest-xdist), a test file to a worker, so that a module's
+# shared fixtures are built once; TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: install run test test-postgres bench load lint audit format system-deps browser-deps clean
 
@@ -53,12 +57,12 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install browser-deps
-	$(BIN)/pytest
+	$(PYTEST)
 
 # The whole suite against PostgreSQL: INSPECT_TEST_DATABASE_URL must reach a server.
 test-postgres: install browser-deps
 	@test -n "$$INSPECT_TEST_DATABASE_URL" || { echo "Set INSPECT_TEST_DATABASE_URL"; exit 2; }
-	$(BIN)/pytest
+	$(PYTEST)
 
 bench: install
 	$(BIN)/python -m bench

@@ -117,12 +117,22 @@ def test_make_run_installs_migrates_loads_the_demo_prints_sign_ins_and_serves():
     assert "$(ASSETS)" in install_prerequisites  # GOV.UK Frontend built from npm
 
 
-def test_make_test_installs_chromium_and_runs_every_test():
+def make_variable(name: str) -> str:
+    match = re.search(rf"^{re.escape(name)} [:?]?= (.*)$", MAKEFILE, re.MULTILINE)
+    assert match, f"no `{name}` variable in the Makefile"
+    return match.group(1)
+
+
+def test_make_test_installs_chromium_and_runs_every_test_on_every_core():
     prerequisites, recipe = make_target("test")
     assert {"install", "browser-deps"} <= set(prerequisites.split())
-    runs = [line for line in recipe if "pytest" in line]
+    pytest_command = make_variable("PYTEST")
+    runs = [line.replace("$(PYTEST)", pytest_command) for line in recipe if "PYTEST" in line]
     assert runs, recipe
     assert not any(re.search(r"\s(-m|-k|--ignore)\b", line) for line in runs), runs  # all tests
+    # pytest-xdist: one worker per core, each test file's tests on one worker.
+    assert "-n $(TEST_WORKERS) --dist loadfile" in pytest_command
+    assert make_variable("TEST_WORKERS") == "auto"
 
 
 def test_ci_runs_make_test_then_the_suite_on_postgresql():

@@ -115,6 +115,7 @@ def _render(
             contents=contents(doc),
             css=Markup(css),  # noqa: S704 (our own stylesheets, not user input)
             stylesheet_href=stylesheet_href,
+            for_pdf=for_pdf,
         )
     )
 

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from inspect_app.domain.report import (
@@ -80,13 +81,34 @@ def test_workbook_text_beginning_like_a_formula_in_a_header_row_too() -> None:
 
 def test_pdf_layout_rules_only_in_the_html_the_pdf_is_made_from(doc: ReportDocument) -> None:
     rules = pdf_css()
-    assert (
-        ".team-grades { table-layout: fixed; border-collapse: separate; border-spacing: 0; }"
-        in rules
-    )
+    assert ".team-grades-list > .lineage-label { break-after: avoid; }" in rules
     assert "float" not in rules.replace("No floats", "")  # reading order stays the text's
     assert rules not in to_html(doc)
     assert rules in to_html(doc, for_pdf=True)
+
+
+def test_the_pdf_lists_each_team_members_grade_where_the_html_has_a_table(
+    doc: ReportDocument,
+) -> None:
+    row = next(r for r in doc.lineage if r.team_grades)
+    web = BeautifulSoup(to_html(doc), "html.parser")
+    pdf = BeautifulSoup(to_html(doc, for_pdf=True), "html.parser")
+    assert len(web.select("table.team-grades")) == sum(1 for r in doc.lineage if r.team_grades)
+    assert not pdf.select("table.team-grades")
+    lists = pdf.select(".team-grades-list")
+    assert len(lists) == len(web.select("table.team-grades"))
+    section = next(
+        s for s in pdf.select("section.lineage") if s.h3.get_text().startswith(row.judgement)
+    )
+    label = section.select_one(".team-grades-list > .lineage-label").get_text()
+    assert label == f"Team members’ grades for {row.judgement}"
+    items = [" ".join(li.get_text().split()) for li in section.select(".team-grades-list li")]
+    expected = []
+    for t in row.team_grades:
+        grade = f"grade {t.grade}" if t.grade is not None else "not graded"
+        rationale = f". {t.rationale_excerpt}" if t.rationale_excerpt else ""
+        expected.append(f"{t.grader_name}, {t.inspectorate_label}: {grade}{rationale}")
+    assert items == expected
 
 
 def _reference_canonical(value: Any) -> Any:

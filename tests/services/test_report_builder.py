@@ -9,7 +9,7 @@ import pytest
 from inspect_app.domain.phases import Phase
 from inspect_app.domain.report import Audience, ReportStatus
 from inspect_app.exports import EXPORTERS
-from inspect_app.models import EvidenceItem
+from inspect_app.models import EvidenceItem, EvidenceLink, TrackedCase, TrackedCaseFinding
 from inspect_app.models.types import utcnow
 from inspect_app.services import moderation
 from inspect_app.services.report_builder import build_document
@@ -105,6 +105,24 @@ def test_the_evidence_index_lists_live_items_and_flags_restricted_ones(world, se
     restricted = {row.title for row in index if row.restricted}
     assert restricted == {"Case file reading record CF-0000", "Case file reading record CF-0003"}
     assert all(row.judgements for row in index if row.title.startswith(("Case", "Document")))
+
+
+def test_the_evidence_index_lists_each_items_key_judgements_once_in_number_order(world, session):
+    by_number = {kj.number: kj for area in world.review.rubric.areas for kj in area.key_judgements}
+    linked, alone = add_evidence(session, world.review, 2, restricted_every=0)
+    alone.links.clear()
+    # linked to 3.2 first, then 2.3; 2.3 also a tracked-case finding, listed once
+    linked.links[0].key_judgement = by_number["3.2"]
+    linked.links.append(EvidenceLink(key_judgement=by_number["2.3"], stance="supports", note=""))
+    case = TrackedCase(review_id=world.review.id, item=linked, reference="CASE-A")
+    case.findings.append(
+        TrackedCaseFinding(key_judgement=by_number["2.3"], stance="supports", text="Seen.")
+    )
+    session.add(case)
+    session.flush()
+    index = {row.title: row.judgements for row in doc_of(world).evidence_index}
+    assert index[linked.title] == "2.3, 3.2"
+    assert index[alone.title] == ""
 
 
 def test_building_takes_the_same_number_of_queries_however_much_evidence(world, session):

@@ -290,18 +290,22 @@ def evidence_index(session: Session, review: Review) -> list[EvidenceIndexRow]:
     with a grouped subquery, took PostgreSQL 80 s on a review not yet analysed.)"""
     bearings = _bearings(session, review)
     # run as a plain statement: the ORM's row loading costs more than the query here
-    rows = session.connection().execute(
-        select(
-            EvidenceItem.id,
-            EvidenceItem.title,
-            EvidenceItem.kind,
-            EvidenceItem.inspectorate,
-            EvidenceItem.gathered_on,
-            EvidenceItem.is_restricted,
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                EvidenceItem.id,
+                EvidenceItem.title,
+                EvidenceItem.kind,
+                EvidenceItem.inspectorate,
+                EvidenceItem.gathered_on,
+                EvidenceItem.is_restricted,
+            )
+            .where(EvidenceItem.review_id == review.id, EvidenceItem.deleted_at.is_(None))
+            .order_by(EvidenceItem.gathered_on, EvidenceItem.id)
         )
-        .where(EvidenceItem.review_id == review.id, EvidenceItem.deleted_at.is_(None))
-        .order_by(EvidenceItem.gathered_on, EvidenceItem.id)
-    ).all()
+        .all()
+    )
     kinds: dict[str, str] = {}
     inspectorates: dict[str | None, str] = {}
     judgements: dict[frozenset[str], str] = {}

@@ -287,7 +287,7 @@ def evidence_index(session: Session, review: Review) -> list[EvidenceIndexRow]:
     A large review has tens of thousands of items but only a few kinds, inspectorates and
     combinations of key judgements: each label and each list of judgements is worked out
     once, not once per item. (Joining each item's judgement numbers in the database instead,
-    with a grouped subquery, took PostgreSQL 80 s on a review not yet analysed.)"""
+    with a grouped subquery, took PostgreSQL 84 s on a review not yet analysed.)"""
     bearings = _bearings(session, review)
     # run as a plain statement: the ORM's row loading costs more than the query here
     rows = (

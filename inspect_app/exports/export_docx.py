@@ -51,6 +51,7 @@ from inspect_app.exports.rich_text import (
     Table,
     blocks_from_markdown,
 )
+from inspect_app.garbage_collection import paused_garbage_collection
 
 __all__ = ["children_summary_to_docx", "to_docx"]
 
@@ -335,6 +336,7 @@ def _front(word: WordDocument, doc: ReportDocument, title: str) -> None:
         ).bold = True
 
 
+@paused_garbage_collection()
 def to_docx(doc: ReportDocument) -> bytes:
     """The whole report as a Word document (.docx)."""
     doc = with_hash(doc)
@@ -490,6 +492,7 @@ def _fingerprint(word: WordDocument, label: str, content_hash: str) -> None:
     paragraph.add_run(content_hash).font.name = "Courier New"
 
 
+@paused_garbage_collection()
 def children_summary_to_docx(doc: ReportDocument) -> bytes:
     """The summary for children and young people as a Word document."""
     doc = with_hash(doc)

@@ -15,6 +15,7 @@ from weasyprint import HTML
 
 from inspect_app.domain.report import ReportDocument
 from inspect_app.exports.export_html import children_summary_to_html, to_html
+from inspect_app.garbage_collection import paused_garbage_collection
 
 try:  # WeasyPrint 68 and later
     from weasyprint.urls import URLFetcher
@@ -46,11 +47,13 @@ def html_to_pdf(html: str) -> bytes:
         return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
+@paused_garbage_collection()
 def to_pdf(doc: ReportDocument) -> bytes:
     """The whole report as PDF."""
     return html_to_pdf(to_html(doc, for_pdf=True))
 
 
+@paused_garbage_collection()
 def children_summary_to_pdf(doc: ReportDocument) -> bytes:
     """The summary for children and young people as PDF."""
     return html_to_pdf(children_summary_to_html(doc, for_pdf=True))

@@ -25,6 +25,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from inspect_app.domain.report import Audience, ReportDocument, with_hash
 from inspect_app.exports.rich_text import plain_text
+from inspect_app.garbage_collection import paused_garbage_collection
 
 __all__ = ["SHEETS", "to_xlsx"]
 
@@ -165,6 +166,7 @@ def _lineage_steps(doc: ReportDocument, audience: Audience) -> list[list[Value]]
     return rows
 
 
+@paused_garbage_collection()
 def to_xlsx(doc: ReportDocument, *, audience: Audience = Audience.PUBLIC) -> bytes:
     """The grades, recommendations, evidence index and grade lineage as a workbook."""
     doc = with_hash(doc)

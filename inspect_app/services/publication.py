@@ -28,6 +28,7 @@ from inspect_app.domain.report import (
     verify_hash,
 )
 from inspect_app.domain.report_snapshot import from_snapshot, to_snapshot
+from inspect_app.garbage_collection import paused_garbage_collection
 from inspect_app.models import PublishedReport, Report, Review, User
 from inspect_app.models.types import utcnow
 from inspect_app.services import audit
@@ -91,6 +92,7 @@ def latest_published(session: Session, review_id: int) -> PublishedReport | None
     )
 
 
+@paused_garbage_collection()
 def published_document(published: PublishedReport) -> ReportDocument:
     """The report exactly as published. Raises if the stored content no longer matches its
     hash (which the database triggers make impossible short of tampering)."""

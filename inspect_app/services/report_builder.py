@@ -42,6 +42,7 @@ from inspect_app.domain.report import (
 )
 from inspect_app.domain.report import Recommendation as RecommendationRow
 from inspect_app.domain.rubric import AreaKind
+from inspect_app.garbage_collection import paused_garbage_collection
 from inspect_app.models import Review
 from inspect_app.services.report_drafting import (
     numbered,
@@ -123,6 +124,7 @@ def _lineage(sources: ReportSources, review: Review, audience: Audience) -> tupl
     return tuple(rows)
 
 
+@paused_garbage_collection()
 def build_document(
     session: Session,
     review: Review,

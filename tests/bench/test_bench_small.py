@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -92,12 +93,15 @@ def test_exports_import_and_upload_are_measured(bench_run):
     results, _, _ = bench_run
     (database,) = results["databases"].values()
     exports = database["exports"]
+    runs = exports["runs"]
+    assert exports["repeats"] == len(runs) == 2
     for fmt in ("pdf", "docx", "xlsx"):
         assert exports["render_seconds"][fmt] > 0
         assert exports["bytes"][fmt] > 1000
-        assert exports["total_seconds"][fmt] == pytest.approx(
-            exports["document_seconds"] + exports["render_seconds"][fmt], abs=0.002
-        )
+        totals = [run["document_seconds"] + run["render_seconds"][fmt] for run in runs]
+        # the median of each run's document and file together, not a sum of medians
+        assert exports["total_seconds"][fmt] == pytest.approx(statistics.median(totals), abs=0.002)
+        assert exports["first_total_seconds"][fmt] == pytest.approx(totals[0], abs=0.002)
     imported = database["self_evaluation_import"]
     assert imported["seconds"] > 0 and imported["entries"] == 46  # the 2005 rubric
     assert imported["version"] == 1  # the review was awaiting the authority's return

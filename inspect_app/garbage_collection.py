@@ -8,8 +8,8 @@ export took 0.5–1.0 s of its 4–5 s.
 
 Reference counting still frees nearly everything at once while the collector is paused;
 only garbage caught in reference cycles waits until the pause ends, when the collector runs
-as usual again. The worker's peak memory for that export was the same either way (about
-260 MB).
+as usual again. The process's peak memory for that export rose by about 7 MB (from 253 to
+260 MB), against 0.5–1.0 s saved.
 """
 
 from __future__ import annotations

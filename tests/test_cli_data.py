@@ -61,6 +61,22 @@ def test_a_failing_import_prints_every_problem_exits_non_zero_and_writes_nothing
     assert svc.indicator_values_for(session, [a.code])["value"].tolist() == [11.5]
 
 
+def test_a_file_larger_than_an_upload_is_refused_before_it_is_read(
+    runner, app, make, session, tmp_path, monkeypatch
+):
+    a = make.authority()
+    session.commit()
+    monkeypatch.setitem(app.config, "MAX_UPLOAD_MB", 1)
+    path = tmp_path / "national.csv"
+    rows = [(a.code, "LAC-GCSE-5AC", "2006-07", 11.5)] * 40_000
+    path.write_bytes(csv_bytes(rows))
+    assert path.stat().st_size > 1024 * 1024
+    result = runner.invoke(args=["data", "import", str(path)])
+    assert result.exit_code != 0
+    assert "national.csv is larger than the 1 MB limit; nothing was imported." in result.output
+    assert count(session, IndicatorImport.id) == count(session, IndicatorValue.id) == 0
+
+
 def test_a_large_import_shows_a_progress_bar(runner, make, session, tmp_path, monkeypatch):
     from inspect_app.cli import data as data_cli
 

@@ -21,6 +21,7 @@ from inspect_app.domain.report import (
     Audience,
     EvidenceIndexRow,
     ReportDocument,
+    ReportStatus,
     compute_hash,
 )
 from inspect_app.exports.export_html import pdf_css, to_html
@@ -109,6 +110,52 @@ def test_the_pdf_lists_each_team_members_grade_where_the_html_has_a_table(
         rationale = f". {t.rationale_excerpt}" if t.rationale_excerpt else ""
         expected.append(f"{t.grader_name}, {t.inspectorate_label}: {grade}{rationale}")
     assert items == expected
+
+
+def _header_parts(page) -> dict[str, tuple[float, float, list[tuple[float, float, str]]]]:
+    """A laid-out page's header: margin box -> (left, right, [(left, right, text) per line]).
+    Reads WeasyPrint's layout (``page._page_box``), which has no public API for it."""
+    parts = {}
+    for box in page._page_box.children:
+        keyword = getattr(box, "at_keyword", "")
+        if not keyword.startswith("@top"):
+            continue
+        lines = [
+            (line.position_x, line.position_x + line.width,
+             "".join(getattr(text, "text", "") for text in line.descendants()))
+            for line in box.descendants()
+            if type(line).__name__ == "LineBox"
+        ]  # fmt: skip
+        parts[keyword] = (box.position_x, box.position_x + box.width, lines)
+    return parts
+
+
+@pytest.mark.parametrize(
+    "authority",
+    [
+        "Northmere Borough Council",
+        "Harlow Moss Metropolitan Borough Council",
+        "The Royal Borough of Kettlesby and Upper Wendle Metropolitan District Council",
+    ],
+)
+def test_a_drafts_header_keeps_a_long_authority_name_clear_of_the_draft_mark(
+    doc: ReportDocument, authority: str
+) -> None:
+    from weasyprint import HTML
+
+    draft = replace(doc, authority_name=authority, status=ReportStatus.DRAFT)
+    rendered = HTML(string=to_html(draft, for_pdf=True)).render()
+    parts = _header_parts(rendered.pages[1])
+    assert list(parts) == ["@top-left", "@top-center", "@top-right"]
+    left, centre, right = parts.values()
+    assert left[1] <= centre[0] and centre[1] <= right[0]  # the three parts side by side
+    for start, end, lines in parts.values():
+        assert lines and all(start - 0.5 <= a and b <= end + 0.5 for a, b, _ in lines), lines
+    # at least a space of a 9pt em (12 CSS px) between the words of neighbouring parts
+    assert max(b for _, b, _ in left[2]) + 12 <= min(a for a, _, _ in centre[2])
+    assert max(b for _, b, _ in centre[2]) + 12 <= min(a for a, _, _ in right[2])
+    assert " ".join(" ".join(text.split()) for _, _, text in left[2]) == authority
+    assert [text for _, _, text in centre[2]] == ["DRAFT – NOT FOR PUBLICATION"]
 
 
 def _reference_canonical(value: Any) -> Any:

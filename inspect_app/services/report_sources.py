@@ -248,13 +248,13 @@ def _bearing_rows(review: Review) -> CompoundSelect:
     the review's live evidence."""
     live = (EvidenceItem.review_id == review.id, EvidenceItem.deleted_at.is_(None))
     links = (
-        select(EvidenceLink.evidence_item_id.label("item_id"), KeyJudgement.number)
+        select(EvidenceLink.evidence_item_id, KeyJudgement.number)
         .join(EvidenceLink.item)
         .join(EvidenceLink.key_judgement)
         .where(*live)
     )
     findings = (
-        select(TrackedCase.evidence_item_id.label("item_id"), KeyJudgement.number)
+        select(TrackedCase.evidence_item_id, KeyJudgement.number)
         .join(TrackedCaseFinding.case)
         .join(TrackedCase.item)
         .join(TrackedCaseFinding.key_judgement)

@@ -8,6 +8,8 @@ The permission rules are the pages' rules. Errors are ``{"error": {"code", "mess
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -351,6 +353,24 @@ def my_grade(review_id: int, slug: str):
     )
 
 
+@contextmanager
+def _grading_refusals() -> Iterator[None]:
+    """A grading or moderation service's refusal as the API's answer: 403 when the user may
+    not, 422 for a wrong value (nothing written), 409 with the current grade when stale."""
+    try:
+        yield
+    except GradingForbidden as error:
+        db.session.rollback()
+        raise ApiError(403, str(error)) from None
+    except GradingError as error:
+        db.session.rollback()
+        raise ApiError(422, str(error), field=error.field or "grade") from None
+    except StaleGradeError as error:
+        raise ApiError(
+            409, error.message, current=error.current.as_dict() if error.current else None
+        ) from None
+
+
 @bp.put("/reviews/<int:review_id>/grades/<slug>")
 def put_grade(review_id: int, slug: str):
     """Submit or revise your grade: {grade, rationale, confidence, evidence_item_ids, version}."""
@@ -378,7 +398,7 @@ def put_grade(review_id: int, slug: str):
         evidence_item_ids=tuple(evidence),
     )
     scale = review.rubric.scale
-    try:
+    with _grading_refusals():
         grade = grading_service.submit_grade(
             db.session,
             review,
@@ -388,16 +408,6 @@ def put_grade(review_id: int, slug: str):
             access=access,
             expected_version=version,
         )
-    except GradingForbidden as error:
-        db.session.rollback()
-        raise ApiError(403, str(error)) from None
-    except GradingError as error:
-        db.session.rollback()
-        raise ApiError(422, str(error), field=error.field or "grade") from None
-    except StaleGradeError as error:
-        raise ApiError(
-            409, error.message, current=error.current.as_dict() if error.current else None
-        ) from None
     db.session.commit()
     status = 201 if grade.version == 1 else 200
     return jsonify({"judgement": _target_json(target), "grade": _grade_json(grade, scale)}), status
@@ -414,7 +424,7 @@ def put_agreed_grade(review_id: int, slug: str):
     if reasons is not None and not _is_text(reasons):
         raise ApiError(422, "reasons must be text", field="reasons")
     scale = review.rubric.scale
-    try:
+    with _grading_refusals():
         agreed = moderation_service.record_agreed_grade(
             db.session,
             review,
@@ -425,16 +435,6 @@ def put_agreed_grade(review_id: int, slug: str):
             access=access,
             expected_version=version,
         )
-    except GradingForbidden as error:
-        db.session.rollback()
-        raise ApiError(403, str(error)) from None
-    except GradingError as error:
-        db.session.rollback()
-        raise ApiError(422, str(error), field=error.field or "grade") from None
-    except StaleGradeError as error:
-        raise ApiError(
-            409, error.message, current=error.current.as_dict() if error.current else None
-        ) from None
     db.session.commit()
     status = 201 if agreed.version == 1 else 200
     return jsonify(

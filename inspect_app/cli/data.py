@@ -9,13 +9,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from inspect_app.cli.files import refuse_if_larger_than_an_upload
 from inspect_app.demo_performance import catalogue_paths, load_demo_performance_data
 from inspect_app.domain.demo_dataset import generate_demo_dataset, write_csv
 from inspect_app.domain.indicators import CatalogueValidationError
 from inspect_app.extensions import db
 from inspect_app.services import indicator_data as service
 
-MB = 1024 * 1024
 # Files this large get a progress bar while they are checked.
 PROGRESS_BAR_BYTES = 512 * 1024
 
@@ -81,12 +81,7 @@ def import_command(file: Path) -> None:
     One row per authority, indicator and period (format: rubrics/INDICATORS.md). Every
     problem is printed with its row and column and nothing is written; the command then
     exits non-zero. The file may be as large as an upload (``INSPECT_MAX_UPLOAD_MB``)."""
-    max_bytes = int(current_app.config["MAX_UPLOAD_MB"]) * MB
-    if file.stat().st_size > max_bytes:
-        raise click.ClickException(
-            f"{file.name} is larger than the {max_bytes // MB} MB limit; nothing was imported. "
-            "Split it into smaller files, or raise INSPECT_MAX_UPLOAD_MB."
-        )
+    refuse_if_larger_than_an_upload(file)
     catalogue_path, rubric_path = catalogue_paths(_rubrics_dir())
     service.ensure_catalogue(db.session, catalogue_path, rubric_path=rubric_path)
     content = file.read_bytes()

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import or_, select
 
-from inspect_app.domain.evidence_files import MB
+from inspect_app.cli.files import refuse_if_larger_than_an_upload
 from inspect_app.domain.evidence_store import EvidenceStore
 from inspect_app.domain.selfeval_workbook import SelfEvaluationErrors
 from inspect_app.extensions import db
@@ -77,9 +77,7 @@ def import_command(review: str, file: Path, by_email: str | None) -> None:
             raise click.ClickException(
                 f"{by_email} is not a user of {found.authority.name} or an administrator"
             )
-    max_bytes = int(current_app.config["MAX_UPLOAD_MB"]) * MB
-    if file.stat().st_size > max_bytes:
-        raise click.ClickException(f"{file.name} is larger than the {max_bytes // MB} MB limit")
+    max_bytes = refuse_if_larger_than_an_upload(file)
     try:
         returned = service.submit_return(
             db.session,

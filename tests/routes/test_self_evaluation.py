@@ -258,6 +258,21 @@ def test_import_lists_every_problem_and_stores_nothing(make, runner, session, re
     assert snapshot(session) == before
 
 
+def test_import_refuses_a_file_larger_than_an_upload_before_reading_it(
+    make, runner, app, session, review, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAX_UPLOAD_MB", 1)
+    path = tmp_path / "return.xlsx"
+    path.write_bytes(make.filled_workbook(review) + b"\0" * (1024 * 1024))
+    session.commit()
+    before = snapshot(session)
+    result = runner.invoke(args=["selfeval", "import", review.reference, str(path)])
+    assert result.exit_code == 1
+    assert "return.xlsx is larger than the 1 MB limit; nothing was imported." in result.output
+    session.expire_all()
+    assert snapshot(session) == before
+
+
 def test_import_checks_the_review_the_phase_and_who_sent_it(make, runner, session, tmp_path):
     analysis = make.review_in(Phase.ANALYSIS)
     path = tmp_path / "late.xlsx"
